@@ -1,0 +1,36 @@
+"The installed `nanomm` console script: help for every command, and one-line errors without tracebacks."
+import shutil, subprocess, sys
+from pathlib import Path
+import pytest
+
+_beside = Path(sys.executable).parent/'nanomm'   # the venv running the tests first, then PATH
+EXE = str(_beside) if _beside.exists() else shutil.which('nanomm')
+pytestmark = pytest.mark.skipif(EXE is None, reason='the nanomm console script is not installed (pip install -e .)')
+
+def run(*args, **kw): return subprocess.run([EXE, *args], capture_output=True, text=True, timeout=120, **kw)
+
+def test_help():
+    r = run('--help')
+    assert r.returncode == 0 and all(c in r.stdout for c in ['pretrain-encoder', 'train', 'caption', 'generate', 'eval'])
+    r = run('caption', '--help')
+    assert r.returncode == 0 and 'light object on black' in r.stdout
+
+def test_train_help_documents_every_field():
+    from dataclasses import fields
+    from nanomm.train import TrainConfig
+    out = run('train', '--help').stdout
+    assert all('--' + f.name.replace('_', '-') in out for f in fields(TrainConfig) if f.name != 'preset')
+
+@pytest.mark.parametrize('args,msg', [
+    (['generate', '--prompt', 'hello', '--run', '/nonexistent/run'], 'does not exist'),
+    (['caption', '/nonexistent/picture.png', '--run', '/nonexistent/run'], 'no such file'),
+    (['eval', '--run', '/nonexistent/run'], 'does not exist'),
+])
+def test_one_line_errors(args, msg, tmp_path):
+    r = run(*args, env={'NANOMM_CACHE': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+    assert r.returncode == 1, r
+    assert 'Traceback' not in r.stderr and r.stderr.count('\n') == 1 and msg in r.stderr, r.stderr
+
+def test_no_run_recorded(tmp_path):
+    r = run('generate', '--prompt', 'hi', env={'NANOMM_CACHE': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+    assert r.returncode == 1 and 'no run given' in r.stderr and 'Traceback' not in r.stderr
