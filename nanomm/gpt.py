@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['GPTConfig', 'CausalSelfAttention', 'MLP', 'Block', 'GPT', 'KVCache', 'sample_next']
 
-# %% ../nbs/03_gpt.ipynb #a82d9a2b
+# %% ../nbs/03_gpt.ipynb #73e51112
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
 
-# %% ../nbs/03_gpt.ipynb #b91e903b
+# %% ../nbs/03_gpt.ipynb #1fced296
 @dataclass
 class GPTConfig:
     "Sizes and regularisation of a `GPT`"
@@ -31,7 +31,7 @@ class GPTConfig:
         if self.n_embd % self.n_head != 0:
             raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
 
-# %% ../nbs/03_gpt.ipynb #03f28073
+# %% ../nbs/03_gpt.ipynb #158497a0
 class CausalSelfAttention(nn.Module):
     "Multi-head self-attention where each position sees only itself and earlier positions"
     def __init__(self, cfg:GPTConfig):
@@ -56,7 +56,7 @@ class CausalSelfAttention(nn.Module):
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
         return self.resid_dropout(self.c_proj(y))
 
-# %% ../nbs/03_gpt.ipynb #6cfd6351
+# %% ../nbs/03_gpt.ipynb #eab1a189
 class MLP(nn.Module):
     "Position-wise feed-forward net: Linear(C, 4C) -> GELU -> Linear(4C, C) -> dropout"
     def __init__(self, cfg:GPTConfig):
@@ -69,7 +69,7 @@ class MLP(nn.Module):
     def forward(self, x:Tensor): # (B, T, C)
         return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))  # (B, T, C)
 
-# %% ../nbs/03_gpt.ipynb #f1c60697
+# %% ../nbs/03_gpt.ipynb #7eb1a11f
 class Block(nn.Module):
     "Transformer block with pre-LayerNorm: `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))`"
     def __init__(self, cfg:GPTConfig):
@@ -85,7 +85,7 @@ class Block(nn.Module):
         x = x + self.attn(self.ln_1(x), cache, layer)
         return x + self.mlp(self.ln_2(x))  # (B, T, C)
 
-# %% ../nbs/03_gpt.ipynb #09814eac
+# %% ../nbs/03_gpt.ipynb #c85b8ffa
 class GPT(nn.Module):
     "A GPT-2 style decoder-only transformer over characters"
     def __init__(self, cfg:GPTConfig):
@@ -107,7 +107,7 @@ class GPT(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)): nn.init.normal_(m.weight, mean=0.0, std=0.02)
         if isinstance(m, nn.Linear) and m.bias is not None: nn.init.zeros_(m.bias)
 
-# %% ../nbs/03_gpt.ipynb #92812ca8
+# %% ../nbs/03_gpt.ipynb #f5a593eb
 @patch
 def embed(self:GPT, idx:Tensor, # (B, T) integer token ids
           start:int=0):         # position of the first token
@@ -122,7 +122,7 @@ def embed(self:GPT, idx:Tensor, # (B, T) integer token ids
     pos = torch.arange(start, start + T, device=idx.device)  # (T,)
     return self.transformer.wte(idx) + self.transformer.wpe(pos)  # (B, T, C)
 
-# %% ../nbs/03_gpt.ipynb #1a9d3a88
+# %% ../nbs/03_gpt.ipynb #a8850489
 @patch
 def forward_embeds(self:GPT, x:Tensor,              # (B, T, C) embedded inputs, positions included
                    targets:Optional[Tensor]=None,   # (B, T) next-token ids; -100 is ignored
@@ -141,7 +141,7 @@ def forward_embeds(self:GPT, x:Tensor,              # (B, T, C) embedded inputs,
     loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
     return logits, loss
 
-# %% ../nbs/03_gpt.ipynb #61081707
+# %% ../nbs/03_gpt.ipynb #dd79d554
 @patch
 def forward(self:GPT, idx:Tensor,             # (B, T) token ids
             targets:Optional[Tensor]=None,    # (B, T) next-token ids; -100 is ignored
@@ -149,7 +149,7 @@ def forward(self:GPT, idx:Tensor,             # (B, T) token ids
     "Logits (B, T, vocab_size) and loss (or None) for token ids `idx`"
     return self.forward_embeds(self.embed(idx, start), targets)
 
-# %% ../nbs/03_gpt.ipynb #72c7eb7e
+# %% ../nbs/03_gpt.ipynb #8e95ecd9
 class KVCache:
     "Keys and values of the positions seen so far, one (B, n_head, T_cached, hs) pair per layer"
     def __init__(self, n_layer:int): # number of transformer blocks
@@ -167,13 +167,13 @@ class KVCache:
 
     def __repr__(self): return f"KVCache(n_layer={self.n_layer}, len={len(self)})"
 
-# %% ../nbs/03_gpt.ipynb #026e0745
+# %% ../nbs/03_gpt.ipynb #3af2de80
 @patch
 def new_cache(self:GPT):
     "An empty `KVCache` for this model"
     return KVCache(self.cfg.n_layer)
 
-# %% ../nbs/03_gpt.ipynb #7f63348f
+# %% ../nbs/03_gpt.ipynb #f97daab3
 def sample_next(logits:Tensor,                        # (B, vocab_size) logits of the last position
                 temperature:float=1.0,                # 0 means greedy (argmax)
                 top_k:Optional[int]=None,             # keep only the k most likely tokens
@@ -185,9 +185,11 @@ def sample_next(logits:Tensor,                        # (B, vocab_size) logits o
         kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, [-1]]  # (B, 1)
         logits = logits.masked_fill(logits < kth, float('-inf'))
     probs = F.softmax(logits, dim=-1)
+    if generator is not None and generator.device != probs.device:  # e.g. a CPU generator with logits on a GPU
+        return torch.multinomial(probs.to(generator.device), 1, generator=generator).to(probs.device)
     return torch.multinomial(probs, 1, generator=generator)  # (B, 1)
 
-# %% ../nbs/03_gpt.ipynb #c915b0bf
+# %% ../nbs/03_gpt.ipynb #461722ab
 @patch
 def generate(self:GPT, idx:Tensor,          # (B, T) prompt token ids, T >= 1
              max_new_tokens:int,            # how many tokens to append
