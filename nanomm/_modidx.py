@@ -188,6 +188,7 @@ d = { 'settings': { 'branch': 'main',
                               'nanomm.train.evaluate_losses': ('train.html#evaluate_losses', 'nanomm/train.py'),
                               'nanomm.train.load_run_data': ('train.html#load_run_data', 'nanomm/train.py'),
                               'nanomm.train.load_train_state': ('train.html#load_train_state', 'nanomm/train.py'),
+                              'nanomm.train.lr_at': ('train.html#lr_at', 'nanomm/train.py'),
                               'nanomm.train.plot_history': ('train.html#plot_history', 'nanomm/train.py'),
                               'nanomm.train.save_checkpoint': ('train.html#save_checkpoint', 'nanomm/train.py'),
                               'nanomm.train.train': ('train.html#train', 'nanomm/train.py')}}}

@@ -21,7 +21,7 @@ from .multimodal import MultiModal, caption_targets
 
 # %% auto #0
 __all__ = ['PRESETS', 'RUN_FORMAT', 'TrainConfig', 'load_run_data', 'cached_features', 'batch_losses', 'evaluate_losses',
-           'save_checkpoint', 'load_train_state', 'plot_history', 'train']
+           'save_checkpoint', 'load_train_state', 'plot_history', 'lr_at', 'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
@@ -49,14 +49,17 @@ class TrainConfig:
     text_batches:int|None = None   # cap on text batches per epoch (None: all, 123 at the blog's sizes)
     vision_batches:int|None = None # cap on caption batches per epoch (None: all, 118 at the blog's sizes)
     train_images:int|None = None   # use only the first N training images for captions (None: all 60,000)
-    lr:float = 1e-3                # Adam learning rate
+    lr:float = 1e-3                # Adam learning rate (the peak, with a schedule)
+    lr_schedule:str = 'constant'   # 'constant' (the blog) or 'cosine': a short warm-up, then down to lr/10 by the last step
     grad_clip:float = 1.0          # clip the gradient norm to this (0: off)
     count_padding:bool = False     # train on the blog's loss, which counts caption padding; we exclude it
     mixed_precision:bool = True    # bf16 autocast on GPUs that support it, fp16 with a GradScaler on others; off on CPU
     seed:int = 0                   # seeds the model, the batches and dropout
     device:str|None = None         # 'cuda', 'mps' or 'cpu'; the best available if None
 
-    def __post_init__(self): self.enc_channels = tuple(self.enc_channels)
+    def __post_init__(self):
+        self.enc_channels = tuple(self.enc_channels)
+        if self.lr_schedule not in ('constant', 'cosine'): raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
 
     @classmethod
     def from_preset(cls, name:str='blog', **overrides):
@@ -73,7 +76,7 @@ class TrainConfig:
 
 PRESETS = {
     'blog': {},
-    'quick': dict(enc_epochs=1, enc_bs=128, epochs=6, lr=3e-3, dropout=0.0, text_bs=16, text_mode='random', text_batches=160,
+    'quick': dict(enc_epochs=1, enc_bs=128, epochs=6, lr=3e-3, lr_schedule='cosine', dropout=0.0, text_bs=16, text_mode='random', text_batches=160,
                   vision_bs=64, vision_batches=160, train_images=20_000),
 }
 
@@ -182,6 +185,21 @@ def plot_history(history:list, path=None):
     if path is not None: fig.savefig(path, dpi=80)
     return fig
 
+# %% ../nbs/05_train.ipynb #f3e29cfc
+def lr_at(step:int, # optimizer step, counted from 0 over the whole run
+          total:int, # optimizer steps in the whole run
+          lr:float, # the peak learning rate
+          schedule:str='constant', # 'constant' or 'cosine'
+          warmup:int=50, # linear warm-up steps of the cosine schedule (at most a tenth of the run)
+          final_frac:float=0.1) -> float: # the cosine schedule ends at `final_frac * lr`
+    "The learning rate of step `step`: `lr` throughout, or a linear warm-up then a cosine decay to `final_frac * lr`"
+    if schedule == 'constant': return lr
+    if schedule != 'cosine': raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
+    warmup = min(warmup, total // 10)
+    if step < warmup: return lr * (step + 1) / warmup
+    t = min(1.0, (step - warmup) / max(total - 1 - warmup, 1))  # 0 -> 1 over the rest of the run
+    return lr * (final_frac + (1 - final_frac) * 0.5 * (1 + math.cos(math.pi * t)))
+
 # %% ../nbs/05_train.ipynb #e585923a
 def _setup(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict|None, root, progress:bool):
     "Device, tokenizer, data, frozen encoder and features of a run"
@@ -232,6 +250,7 @@ def train(cfg:TrainConfig, run_dir, resume:bool=False, data:dict|None=None, root
     vis_tr = VisionBatches(feats['train'], data['train_y_cap'].to(dev), cfg.vision_bs, seed=cfg.seed, captions=captions)
     vis_va = VisionBatches(feats['valid'], data['valid_y'].to(dev), cfg.vision_bs, shuffle=False, fixed_captions=True, seed=cfg.seed, captions=captions)
     params = model.trainable_parameters()
+    per_epoch = len(TrainBatchIter(text_tr, vis_tr, 0, cfg.text_batches, cfg.vision_batches))  # optimizer steps per epoch
     mb = master_bar(range(start, cfg.epochs)) if progress else range(start, cfg.epochs)
     for epoch in mb:
         model.train(); t0 = time.time()
@@ -242,13 +261,14 @@ def train(cfg:TrainConfig, run_dir, resume:bool=False, data:dict|None=None, root
             opt.zero_grad(set_to_none=True)
             scaler.scale(loss).backward()
             if cfg.grad_clip: scaler.unscale_(opt); torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
+            for g in opt.param_groups: g['lr'] = lr_at(epoch * per_epoch + step, cfg.epochs * per_epoch, cfg.lr, cfg.lr_schedule)
             scaler.step(opt); scaler.update()
             k = b['task']; sums[k] += ours.item() * n; counts[k] += n
             if k == 'vision': sums['blog'] += blog.item() * b['targets'].numel(); counts['blog'] += b['targets'].numel()
             if on_step is not None: on_step(epoch, step)
         train_secs = time.time() - t0
         ev = evaluate_losses(model, text_va, vis_va, autocast)
-        h = dict(epoch=epoch + 1, seconds=round(train_secs, 2),
+        h = dict(epoch=epoch + 1, seconds=round(train_secs, 2), lr=opt.param_groups[0]['lr'],
                  train_text_loss=sums['text'] / max(counts['text'], 1), train_vision_loss=sums['vision'] / max(counts['vision'], 1),
                  train_vision_loss_blog=sums['blog'] / max(counts['blog'], 1),
                  valid_text_loss=ev['text_loss'], valid_text_bpc=ev['text_bpc'], valid_vision_loss=ev['vision_loss'],
