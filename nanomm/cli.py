@@ -45,8 +45,13 @@ def load_image_file(path) -> torch.Tensor:
     if p.stat().st_size == 0: raise CLIError(f'{path}: the file is empty')
     try:
         im = Image.open(p); im.load()
+    except Image.DecompressionBombError: raise CLIError(f'{path}: too many pixels for a picture of one clothing item') from None
     except (UnidentifiedImageError, OSError, ValueError) as e: raise CLIError(f'{path}: not a readable image ({type(e).__name__})') from None
     im = ImageOps.exif_transpose(im)
+    if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):                    # 16-bit or float greyscale: scale to 0..255 first
+        a = np.asarray(im, dtype=np.float32)
+        a = a * 255 if im.mode == 'F' and a.max() <= 1 else a / 257 if a.max() > 255 else a
+        im = Image.fromarray(a.clip(0, 255).astype(np.uint8))
     if 'A' in im.getbands() or im.mode == 'P':
         im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im.convert('RGBA'))
     im = im.convert('L')
@@ -87,9 +92,11 @@ def make_parser() -> argparse.ArgumentParser:
     pe = sub.add_parser('pretrain-encoder', help='pretrain the vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain the ResNet vision encoder as a Fashion-MNIST classifier; prints test-split accuracy per epoch.')
     pe.add_argument('--out', default=None, help='folder to save it in (default: runs/encoder-DATE-TIME)')
-    pe.add_argument('--epochs', type=int, default=15); pe.add_argument('--bs', type=int, default=512)
-    pe.add_argument('--lr', type=float, default=1e-3); pe.add_argument('--augment', action='store_true', help='random shifts and flips')
-    pe.add_argument('--seed', type=int, default=0); pe.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
+    pe.add_argument('--epochs', type=int, default=15, help='passes over the 60,000 training images (default: 15, the blog)')
+    pe.add_argument('--bs', type=int, default=512, help='batch size (default: 512)')
+    pe.add_argument('--lr', type=float, default=1e-3, help='Adam learning rate (default: 1e-3)')
+    pe.add_argument('--augment', action='store_true', help='random shifts and flips')
+    pe.add_argument('--seed', type=int, default=0, help='seeds the weights and the shuffles (default: 0)'); pe.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
     pe.add_argument('--data', default=None, help=data_help)
 
     pt = sub.add_parser('train', help='train the tiny LLaVA (encoder pretraining included)',
@@ -105,19 +112,23 @@ def make_parser() -> argparse.ArgumentParser:
                         description='Caption picture files (PNG, JPEG, ... of any size). Each is converted the way Fashion-MNIST '
                                     'images look: grayscale, 28x28, a light object on black (a light background is inverted).')
     pc.add_argument('images', nargs='+', metavar='IMAGE'); pc.add_argument('--run', default=None, help=run_help)
-    pc.add_argument('--device', default=None)
+    pc.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
 
     pg = sub.add_parser('generate', help='write Shakespeare from a prompt', description='Write text after a prompt with the run\'s GPT.')
-    pg.add_argument('--prompt', required=True); pg.add_argument('--run', default=None, help=run_help)
-    pg.add_argument('--max-new-tokens', type=int, default=500); pg.add_argument('--temperature', type=float, default=0.8)
-    pg.add_argument('--top-k', type=int, default=None); pg.add_argument('--seed', type=int, default=None)
-    pg.add_argument('--device', default=None)
+    pg.add_argument('--prompt', required=True, help='the text to continue (characters of tiny Shakespeare only)')
+    pg.add_argument('--run', default=None, help=run_help)
+    pg.add_argument('--max-new-tokens', type=int, default=500, help='characters to write (default: 500)')
+    pg.add_argument('--temperature', type=float, default=0.8, help='below 1 is safer, above 1 wilder, 0 is greedy (default: 0.8)')
+    pg.add_argument('--top-k', type=int, default=None, help='sample only among the k likeliest characters (default: all)')
+    pg.add_argument('--seed', type=int, default=None, help='a seed makes the text reproducible (default: random)')
+    pg.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
 
     pv = sub.add_parser('eval', help='measure a run on held-out data',
                         description='Caption accuracy on the test split, confusion matrix, caption and text losses, encoder accuracy.')
-    pv.add_argument('--run', default=None, help=run_help); pv.add_argument('--split', choices=['test', 'train'], default='test')
+    pv.add_argument('--run', default=None, help=run_help); pv.add_argument('--split', choices=['test', 'train'], default='test',
+                                                                        help='test: the 10,000 held-out images (default); train: the training images, only to compare')
     pv.add_argument('--json', action='store_true', help='print the metrics as JSON'); pv.add_argument('--data', default=None, help=data_help)
-    pv.add_argument('--device', default=None)
+    pv.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
     return p
 
 # %% ../nbs/07_cli.ipynb #d0b227d5
@@ -149,10 +160,10 @@ def cmd_train(a):
         out = Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
     dev = _device(cfg.device); cfg.device = str(dev)
     print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {dev}; run directory: {out}")
-    t0 = time.time()
+    t0, a.out_dir, had_run = time.time(), out, (out/'train_state.pt').exists()
     try: model, hist = train(cfg, out, resume=a.resume, root=a.data)
-    finally:
-        if (out/'train_state.pt').exists(): remember_run(out)   # a run with a checkpoint, even if interrupted
+    finally:   # a run this command wrote a checkpoint for, even if interrupted, becomes the last run
+        if (out/'train_state.pt').exists() and (a.resume or not had_run): remember_run(out)
     print(f'done in {time.time() - t0:.0f}s. checkpoint: {out}/model.safetensors  loss plot: {out}/loss.png')
     if hist: print(f"last epoch: text valid loss {hist[-1]['valid_text_loss']:.3f} nats/char, caption valid loss {hist[-1]['valid_vision_loss']:.3f}")
     x, y = get_fashion_mnist('test', a.data)
@@ -192,6 +203,8 @@ def main(argv=None) -> int:
     a = make_parser().parse_args(argv)
     try: COMMANDS[a.cmd](a); return 0
     except KeyboardInterrupt:
-        print('nanomm: interrupted' + ('; continue with --resume' if a.cmd == 'train' else ''), file=sys.stderr); return 130
+        out = getattr(a, 'out_dir', None)
+        resumable = a.cmd == 'train' and out is not None and (out/'train_state.pt').exists()
+        print('nanomm: interrupted' + (f'; continue with: nanomm train --resume --out {out}' if resumable else ''), file=sys.stderr); return 130
     except (CLIError, RunError, DataNotFoundError, CorruptDataError, OSError, ValueError, TypeError) as e:
         print(f'nanomm: error: {e}', file=sys.stderr); return 1

@@ -129,11 +129,15 @@ def _load_idx(path:Path, md5_:str, mtime:float) -> np.ndarray: return parse_idx(
 def get_fashion_mnist(split:str='train', root=None, download:bool=True):
     "Images `uint8 (N, 28, 28)` and labels `int64 (N,)` of Fashion-MNIST's `split` ('train': 60,000 or 'test': 10,000)"
     if split not in FMNIST_FILES: raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    arrs = []
+    paths, missing = [], []
     for name in FMNIST_FILES[split]:
-        p = find_file(name, ('fashion_mnist', 'fashion-mnist'), FMNIST_IDX_MD5[name], root, debian=True,
-                      mirrors=FMNIST_MIRRORS, download_ok=download)
-        arrs.append(_load_idx(p, FMNIST_IDX_MD5[name], p.stat().st_mtime))
+        try: paths.append(find_file(name, ('fashion_mnist', 'fashion-mnist'), FMNIST_IDX_MD5[name], root, debian=True,
+                                    mirrors=FMNIST_MIRRORS, download_ok=download))
+        except DataNotFoundError as e: missing.append((name, e))
+    if missing:  # one error that names every missing file, then where we looked for the first
+        names = ', '.join(n for n, _ in missing)
+        raise DataNotFoundError(f"Fashion-MNIST ({split}) is missing {names}.\n" + str(missing[0][1]).replace(missing[0][0], 'each file', 1))
+    arrs = [_load_idx(p, FMNIST_IDX_MD5[p.name], p.stat().st_mtime) for p in paths]
     return torch.from_numpy(arrs[0].copy()), torch.from_numpy(arrs[1].astype(np.int64))
 
 # %% ../nbs/01_data.ipynb #0b51d18f
@@ -278,10 +282,12 @@ class TrainBatchIter:
     "One training epoch of alternating text and vision batches, optionally only the first `max_text` / `max_vision` of each"
     def __init__(self, text:TextBatches, vision:VisionBatches, epoch:int=0, max_text:int|None=None, max_vision:int|None=None):
         self.text, self.vision, self.ep = text, vision, epoch
-        self.n_text, self.n_vision = min(len(text), max_text or len(text)), min(len(vision), max_vision or len(vision))
+        cap = lambda n, m: n if m is None else max(0, min(n, m))
+        self.n_text, self.n_vision = cap(len(text), max_text), cap(len(vision), max_vision)
     def __len__(self): return self.n_text + self.n_vision
     def __iter__(self): return alternate(islice(self.text.epoch(self.ep), self.n_text), islice(self.vision.epoch(self.ep), self.n_vision))
 
 class ValidBatchIter(TrainBatchIter):
     "All validation batches, alternating text and vision, the same every time"
-    def __init__(self, text:TextBatches, vision:VisionBatches, max_text:int|None=None): super().__init__(text, vision, 0, max_text)
+    def __init__(self, text:TextBatches, vision:VisionBatches, max_text:int|None=None, max_vision:int|None=None):
+        super().__init__(text, vision, 0, max_text, max_vision)

@@ -65,7 +65,7 @@ def generate_caption(model:MultiModal, image:torch.Tensor, max_len:int=30, tok:C
     x = as_image_batch(image).to(next(model.parameters()).device)
     if len(x) != 1: raise ValueError(f'generate_caption takes one image; use caption_images for {len(x)}')
     idx = torch.zeros(1, 0, dtype=torch.long, device=x.device)
-    for _ in range(min(max_len, model.gpt.cfg.block_size - 1)):
+    for _ in range(min(max_len, model.gpt.cfg.block_size)):       # the image takes position 0
         logits, _ = model(idx, image=x)                          # (1, n+1, vocab)
         nxt = logits[:, -1].argmax(-1, keepdim=True)             # (1, 1)
         if nxt.item() == 0: break
@@ -77,11 +77,10 @@ def generate_caption(model:MultiModal, image:torch.Tensor, max_len:int=30, tok:C
 def caption_images(model:MultiModal, images:torch.Tensor, max_len:int=30, batch_size:int=1000, tok:CharTokenizer|None=None) -> list[str]:
     "Greedy captions of many images (uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1]), batched and KV-cached"
     tok = tok or CharTokenizer(); model.eval()
-    if not isinstance(images, torch.Tensor): raise TypeError(f'images must be a torch tensor, got {type(images).__name__}')
-    as_image_batch(images[:1])                                           # validate shape and dtype early
+    x = as_image_batch(images)                                           # checks shape, dtype and values of them all first
     dev, caps = next(model.parameters()).device, []
-    for i in range(0, len(images), batch_size):
-        feats = model.encoder(as_image_batch(images[i:i+batch_size]).to(dev))       # (b, 512)
+    for i in range(0, len(x), batch_size):
+        feats = model.encoder(x[i:i+batch_size].to(dev))                 # (b, 512)
         caps += caption_features(model, feats, max_len, batch_size, tok)
     return caps
 
@@ -143,7 +142,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
 
 # %% ../nbs/06_inference.ipynb #a4faa10c
 def show_captions(images, captions:list, labels=None, ncols:int=8, path=None):
-    "A grid of images with their captions: green when right, red when wrong (if `labels` are given)"
+    "A grid of images with their captions; with `labels`, right ones marked ✓ in green and wrong ones ✗ in red"
     from matplotlib.figure import Figure
     n = len(captions); nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(ncols * 1.3, nrows * 1.5)); axs = fig.subplots(nrows, ncols, squeeze=False).flatten()
@@ -152,7 +151,8 @@ def show_captions(images, captions:list, labels=None, ncols:int=8, path=None):
         if i >= n: continue
         ax.imshow(images[i].squeeze(), cmap='gray')
         ok = None if labels is None else int(labels[i]) in caption_classes(captions[i])
-        ax.set_title(captions[i], fontsize=7, color='black' if ok is None else 'green' if ok else 'red')
+        title = captions[i] if ok is None else ('✓ ' if ok else '✗ ') + captions[i]
+        ax.set_title(title, fontsize=7, color='black' if ok is None else 'green' if ok else 'red')
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=80)
     return fig

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict
 import torch, torch.nn as nn
 from torch import Tensor
-from .resblock_encoder import EncoderConfig, VisionEncoder, freeze, is_frozen
+from .resblock_encoder import EncoderConfig, VisionEncoder, ImageClassifier, freeze, is_frozen
 from .gpt import GPT, GPTConfig, KVCache, sample_next
 
 # %% auto #0
@@ -18,6 +18,8 @@ class MultiModal(nn.Module):
     "A frozen vision encoder, a projection to the GPT's embeddings, and the GPT"
     def __init__(self, encoder:VisionEncoder, gpt:GPT, proj:nn.Module|None=None):
         super().__init__()
+        if isinstance(encoder, ImageClassifier): encoder = encoder.encoder   # a pretrained classifier: keep its encoder
+        if not isinstance(encoder, VisionEncoder): raise TypeError(f'encoder must be a VisionEncoder, got {type(encoder).__name__}')
         self.encoder, self.gpt = freeze(encoder), gpt
         self.proj = proj if proj is not None else nn.Linear(encoder.cfg.n_out, gpt.cfg.n_embd)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_resblock_encoder.ipynb #82164820
 from __future__ import annotations
-import contextlib, json, math, os, tempfile, time, types
+import contextlib, functools, json, math, os, tempfile, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch
@@ -94,7 +94,7 @@ def _frozen_train(self, mode:bool=True):
 def freeze(module:nn.Module) -> nn.Module:
     "Turn off gradients of `module` and keep it in eval mode, even when a parent calls `.train()`"
     module.requires_grad_(False)
-    module.train = types.MethodType(_frozen_train, module)  # parents' .train() calls this on their children
+    module.train = functools.partial(_frozen_train, module)  # parents' .train() calls this; a partial, so it pickles
     return module.eval()
 
 def is_frozen(module:nn.Module) -> bool:
@@ -144,7 +144,8 @@ def amp_setup(device:torch.device, mixed_precision:bool):
     "An autocast context factory and a `GradScaler` for `device`: bf16 (or fp16 with scaling) on CUDA, plain fp32 elsewhere"
     if not (mixed_precision and device.type == 'cuda'):
         return contextlib.nullcontext, torch.amp.GradScaler('cuda', enabled=False)
-    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    native_bf16 = torch.cuda.get_device_capability(device)[0] >= 8   # Ampere and newer; older GPUs only emulate bf16
+    dtype = torch.bfloat16 if native_bf16 else torch.float16
     return (lambda: torch.autocast('cuda', dtype=dtype)), torch.amp.GradScaler('cuda', enabled=dtype == torch.float16)
 
 def _check_split(images:Tensor, labels:Tensor, name:str):
@@ -219,11 +220,19 @@ def encode_images(encoder:VisionEncoder, # the (usually frozen) encoder; an `Ima
 # %% ../nbs/02_resblock_encoder.ipynb #ae8f3fa8
 _KINDS = {'image_classifier': ImageClassifier, 'vision_encoder': VisionEncoder}
 
+def _umask() -> int:
+    m = os.umask(0); os.umask(m); return m
+
 def atomic_write(path:Path, write):
-    "Call `write(tmp_path)` on a temporary file beside `path`, then rename it to `path`"
+    "Call `write(tmp_path)` on a temporary file beside `path`, flush it to disk, then rename it to `path`"
+    path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
-    try: write(tmp); os.replace(tmp, path)
+    try:
+        write(tmp)
+        with open(tmp, 'rb') as f: os.fsync(f.fileno())   # the bytes are on disk before the name points at them
+        os.chmod(tmp, 0o666 & ~_umask())                   # mkstemp makes private files; give the usual permissions
+        os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)
         raise

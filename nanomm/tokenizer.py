@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_tokenizer.ipynb #985b4d41
 from __future__ import annotations
-import json, os
+import json, operator, os
 from pathlib import Path
 
 # %% auto #0
@@ -25,8 +25,8 @@ class CharTokenizer:
 
     @classmethod
     def from_text(cls, text:str):
-        "A tokenizer whose vocabulary is the sorted set of characters of `text` (plus `\\n`)"
-        return cls(''.join(sorted(set(text) | {'\n'})))
+        "A tokenizer whose vocabulary is `\\n` followed by the other characters of `text`, sorted"
+        return cls('\n' + ''.join(sorted(set(text) - {'\n'})))
 
     @property
     def vocab_size(self): return len(self.chars)
@@ -46,9 +46,13 @@ def _encode(self:CharTokenizer, s:str) -> list[int]:
 def _decode(self:CharTokenizer, ids) -> str:
     "The text for `ids` (a list of ints or an integer tensor); `ValueError` for an id outside the vocabulary"
     ids = ids.tolist() if hasattr(ids, 'tolist') else list(ids)
-    bad = [i for i in ids if not isinstance(i, int) or not 0 <= i < self.vocab_size]
-    if bad: raise ValueError(f'id {bad[0]!r} is outside the vocabulary (0..{self.vocab_size-1})')
-    return ''.join(self.chars[i] for i in ids)
+    out = []
+    for i in ids:
+        try: j = operator.index(i)   # ints, numpy integers, 0-d integer tensors
+        except TypeError: raise ValueError(f'decode takes a 1-D sequence of integer ids; got {i!r}') from None
+        if not 0 <= j < self.vocab_size: raise ValueError(f'id {j} is outside the vocabulary (0..{self.vocab_size-1})')
+        out.append(self.chars[j])
+    return ''.join(out)
 
 CharTokenizer.encode, CharTokenizer.decode = _encode, _decode
 

@@ -59,7 +59,19 @@ class TrainConfig:
 
     def __post_init__(self):
         self.enc_channels = tuple(self.enc_channels)
+        self._check()
+
+    def _check(self):
+        "Fail at once, before any data is loaded or any training starts, on a setting that cannot work"
+        small = [f for f in ('n_layer', 'n_head', 'n_embd', 'block_size', 'enc_bs', 'text_bs', 'vision_bs') if getattr(self, f) < 1]
+        small += [f for f in ('text_batches', 'vision_batches', 'train_images') if getattr(self, f) is not None and getattr(self, f) < 1]
+        small += [f for f in ('enc_epochs', 'epochs') if getattr(self, f) < 0] + (['enc_channels'] if min(self.enc_channels, default=0) < 1 else [])
+        if small: raise ValueError(f'these settings must be positive (epochs may be 0): {", ".join(small)}')
+        if self.n_embd % self.n_head: raise ValueError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
+        if self.text_mode not in ('chunks', 'random'): raise ValueError(f"text_mode must be 'chunks' or 'random', got {self.text_mode!r}")
         if self.lr_schedule not in ('constant', 'cosine'): raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
+        if not (self.lr > 0 and self.enc_lr > 0 and 0 <= self.dropout < 1 and self.grad_clip >= 0):
+            raise ValueError('lr and enc_lr must be > 0, dropout in [0, 1) and grad_clip >= 0')
 
     @classmethod
     def from_preset(cls, name:str='blog', **overrides):
@@ -185,7 +197,7 @@ def plot_history(history:list, path=None):
     if path is not None: fig.savefig(path, dpi=80)
     return fig
 
-# %% ../nbs/05_train.ipynb #f3e29cfc
+# %% ../nbs/05_train.ipynb #d06d0640
 def lr_at(step:int, # optimizer step, counted from 0 over the whole run
           total:int, # optimizer steps in the whole run
           lr:float, # the peak learning rate
