@@ -233,7 +233,7 @@ class CaptionTable:
         "Input `idx` (B, L), `targets` (B, L+1) and `mask` (B, L+1) for synonym `choice` of each label"
         labels, choice = labels.cpu(), choice.cpu()
         n = self.lengths[labels, choice]                                          # (B,)
-        L = int(n.max())
+        L = self.ids.shape[2]                                                     # every batch padded alike (see above)
         ids = self.ids[labels, choice, :L]                                        # (B, L)
         targets = torch.cat([ids, torch.zeros(len(ids), 1, dtype=torch.long)], 1) # (B, L+1): caption, '\n', padding
         mask = torch.arange(L + 1)[None] <= n[:, None]                            # (B, L+1): caption and its '\n'
