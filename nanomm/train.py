@@ -88,7 +88,7 @@ class TrainConfig:
 
 PRESETS = {
     'blog': {},
-    'quick': dict(enc_epochs=1, enc_bs=128, epochs=6, lr=3e-3, lr_schedule='cosine', dropout=0.0, text_bs=16, text_mode='random', text_batches=160,
+    'quick': dict(enc_epochs=1, enc_bs=128, epochs=10, lr=3e-3, lr_schedule='cosine', dropout=0.0, text_bs=16, text_mode='random', text_batches=160,
                   vision_bs=64, vision_batches=160, train_images=20_000),
 }
 
