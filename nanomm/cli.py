@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, json, os, sys, time, typing
+import argparse, json, os, sys, time, typing, warnings
 from dataclasses import fields, asdict
 from pathlib import Path
 import numpy as np, torch
@@ -200,6 +200,7 @@ COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'capti
 
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
+    warnings.formatwarning = lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'   # one line, no source location
     a = make_parser().parse_args(argv)
     try: COMMANDS[a.cmd](a); return 0
     except KeyboardInterrupt:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #4cb240d1
 from __future__ import annotations
-import hashlib, json, math, os, tempfile, time
+import hashlib, json, math, os, tempfile, time, warnings
 from contextlib import nullcontext
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
@@ -247,6 +247,8 @@ def train(cfg:TrainConfig, run_dir, resume:bool=False, data:dict|None=None, root
         model_fields = ('n_layer', 'n_head', 'n_embd', 'block_size', 'enc_channels')
         diff = [f for f in model_fields if getattr(saved, f) != getattr(cfg, f)]
         if diff: raise ValueError(f'cannot resume {run_dir}: its model differs from this config in {", ".join(diff)}')
+        changed = [f.name for f in fields(TrainConfig) if f.name not in (*model_fields, 'device') and getattr(saved, f.name) != getattr(cfg, f.name)]
+        if changed: warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): it will not end as the unbroken run would')
     dev, tok, data, enc, feats = _setup(cfg, run_dir, state is not None, data, root, progress)
     torch.manual_seed(cfg.seed)
     model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size))).to(dev)
