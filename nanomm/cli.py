@@ -50,7 +50,8 @@ def load_image_file(path) -> torch.Tensor:
     im = ImageOps.exif_transpose(im)
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):                    # 16-bit or float greyscale: scale to 0..255 first
         a = np.asarray(im, dtype=np.float32)
-        a = a * 255 if im.mode == 'F' and a.max() <= 1 else a / 257 if a.max() > 255 else a
+        if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255): a = a / 257   # 16-bit: 0..65535 -> 0..255
+        elif im.mode == 'F' and a.max() <= 1: a = a * 255
         im = Image.fromarray(a.clip(0, 255).astype(np.uint8))
     if 'A' in im.getbands() or im.mode == 'P':
         im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im.convert('RGBA'))
@@ -200,8 +201,8 @@ COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'capti
 
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
-    warnings.formatwarning = lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'   # one line, no source location
     a = make_parser().parse_args(argv)
+    fmt, warnings.formatwarning = warnings.formatwarning, lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'  # one line
     try: COMMANDS[a.cmd](a); return 0
     except KeyboardInterrupt:
         out = getattr(a, 'out_dir', None)
@@ -209,3 +210,4 @@ def main(argv=None) -> int:
         print('nanomm: interrupted' + (f'; continue with: nanomm train --resume --out {out}' if resumable else ''), file=sys.stderr); return 130
     except (CLIError, RunError, DataNotFoundError, CorruptDataError, OSError, ValueError, TypeError) as e:
         print(f'nanomm: error: {e}', file=sys.stderr); return 1
+    finally: warnings.formatwarning = fmt

@@ -220,7 +220,9 @@ def encode_images(encoder:VisionEncoder, # the (usually frozen) encoder; an `Ima
 # %% ../nbs/02_resblock_encoder.ipynb #ae8f3fa8
 _KINDS = {'image_classifier': ImageClassifier, 'vision_encoder': VisionEncoder}
 
+@functools.cache
 def _umask() -> int:
+    "The process's umask (reading it means setting it, so we do it once)"
     m = os.umask(0); os.umask(m); return m
 
 def atomic_write(path:Path, write):
@@ -230,7 +232,7 @@ def atomic_write(path:Path, write):
     os.close(fd)
     try:
         write(tmp)
-        with open(tmp, 'rb') as f: os.fsync(f.fileno())   # the bytes are on disk before the name points at them
+        with open(tmp, 'r+b') as f: os.fsync(f.fileno())  # the bytes are on disk before the name points at them
         os.chmod(tmp, 0o666 & ~_umask())                   # mkstemp makes private files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:

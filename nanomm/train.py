@@ -13,7 +13,7 @@ from safetensors.torch import save_file, load_file
 from fastprogress.fastprogress import master_bar, progress_bar
 from .tokenizer import CharTokenizer
 from .data import (default_device, get_shakespeare, get_fashion_mnist, split_text, TextBatches, VisionBatches,
-                         CaptionTable, TrainBatchIter, ValidBatchIter, cache_dir)
+                         CaptionTable, TrainBatchIter, ValidBatchIter, cache_dir, CAPTIONS)
 from .resblock_encoder import (EncoderConfig, VisionEncoder, ImageClassifier, pretrain_encoder, encode_images,
                                      save_encoder, load_encoder, amp_setup, atomic_write)
 from .gpt import GPT, GPTConfig
@@ -64,13 +64,16 @@ class TrainConfig:
     def _check(self):
         "Fail at once, before any data is loaded or any training starts, on a setting that cannot work"
         small = [f for f in ('n_layer', 'n_head', 'n_embd', 'block_size', 'enc_bs', 'text_bs', 'vision_bs') if getattr(self, f) < 1]
-        small += [f for f in ('text_batches', 'vision_batches', 'train_images') if getattr(self, f) is not None and getattr(self, f) < 1]
+        small += [f for f in ('text_batches', 'vision_batches') if getattr(self, f) is not None and getattr(self, f) < 0]
+        small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
         small += [f for f in ('enc_epochs', 'epochs') if getattr(self, f) < 0] + (['enc_channels'] if min(self.enc_channels, default=0) < 1 else [])
-        if small: raise ValueError(f'these settings must be positive (epochs may be 0): {", ".join(small)}')
+        if small: raise ValueError(f'these settings must be positive (epochs and batch caps may be 0): {", ".join(small)}')
+        longest = max(len(c) for syns in CAPTIONS for c in syns) + 1          # the image token, then the longest caption
+        if self.block_size < longest: raise ValueError(f'block_size must be at least {longest}: the image token and a caption of up to {longest - 1} characters')
         if self.n_embd % self.n_head: raise ValueError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
         if self.text_mode not in ('chunks', 'random'): raise ValueError(f"text_mode must be 'chunks' or 'random', got {self.text_mode!r}")
         if self.lr_schedule not in ('constant', 'cosine'): raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
-        if not (self.lr > 0 and self.enc_lr > 0 and 0 <= self.dropout < 1 and self.grad_clip >= 0):
+        if not (0 < self.lr < math.inf and 0 < self.enc_lr < math.inf and 0 <= self.dropout < 1 and 0 <= self.grad_clip < math.inf):
             raise ValueError('lr and enc_lr must be > 0, dropout in [0, 1) and grad_clip >= 0')
 
     @classmethod
