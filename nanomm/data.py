@@ -136,7 +136,7 @@ def get_fashion_mnist(split:str='train', root=None, download:bool=True):
         except DataNotFoundError as e: missing.append((name, e))
     if missing:  # one error that names every missing file, then where we looked for the first
         names = ', '.join(n for n, _ in missing)
-        raise DataNotFoundError(f"Fashion-MNIST ({split}) is missing {names}.\n" + str(missing[0][1]).replace(missing[0][0], 'each file', 1))
+        raise DataNotFoundError(f"Fashion-MNIST ({split}) is missing {names}.\n" + str(missing[0][1]))
     arrs = [_load_idx(p, FMNIST_IDX_MD5[p.name], p.stat().st_mtime) for p in paths]
     return torch.from_numpy(arrs[0].copy()), torch.from_numpy(arrs[1].astype(np.int64))
 
@@ -233,8 +233,8 @@ class CaptionTable:
         "Input `idx` (B, L), `targets` (B, L+1) and `mask` (B, L+1) for synonym `choice` of each label"
         labels, choice = labels.cpu(), choice.cpu()
         n = self.lengths[labels, choice]                                          # (B,)
-        L = self.ids.shape[2]                                                     # every batch padded alike (see above)
-        ids = self.ids[labels, choice, :L]                                        # (B, L)
+        ids = self.ids[labels, choice]                                            # (B, L): every batch padded alike (see above)
+        L = ids.shape[1]
         targets = torch.cat([ids, torch.zeros(len(ids), 1, dtype=torch.long)], 1) # (B, L+1): caption, '\n', padding
         mask = torch.arange(L + 1)[None] <= n[:, None]                            # (B, L+1): caption and its '\n'
         return dict(idx=ids, targets=targets, mask=mask)

@@ -200,9 +200,7 @@ def generate(self:GPT, idx:Tensor,          # (B, T) prompt token ids, T >= 1
              generator:Optional[torch.Generator]=None, # seeded generator for reproducible sampling
              use_cache:bool=True):          # reuse keys/values while the sequence fits in block_size
     "Append `max_new_tokens` sampled tokens to `idx`, returning (B, T + max_new_tokens)"
-    if max_new_tokens < 0: raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}")
-    if not temperature >= 0: raise ValueError(f"temperature must be a number >= 0, got {temperature}")
-    if top_k is not None and top_k < 1: raise ValueError(f"top_k must be None or >= 1, got {top_k}")
+    if max_new_tokens < 0: raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}")  # sample_next checks the rest
     if idx.dim() != 2 or idx.size(1) < 1: raise ValueError(f"idx must have shape (B, T) with T >= 1, got {tuple(idx.shape)}")
     was_training, bs = self.training, self.cfg.block_size
     self.eval()

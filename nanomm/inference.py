@@ -49,13 +49,16 @@ def load_model(run_dir, device='cpu'):
     return model.to(device).eval(), tok, conf
 
 # %% ../nbs/06_inference.ipynb #2812f000
+def _batched(images:torch.Tensor) -> torch.Tensor:
+    "`images` with a batch dimension: a single uint8 (28, 28) or float (1, 28, 28) image becomes a batch of one"
+    if not isinstance(images, torch.Tensor): raise TypeError(f'images must be a torch tensor, got {type(images).__name__}')
+    if (images.dtype == torch.uint8 and images.ndim == 2) or (images.is_floating_point() and images.ndim == 3): images = images[None]
+    if len(images) == 0: raise ValueError('no images given')
+    return images
+
 def as_image_batch(images:torch.Tensor) -> torch.Tensor:
     "Normalised images (B, 1, 28, 28) from uint8 (N, 28, 28) / (28, 28) or float (N, 1, 28, 28) / (1, 28, 28) in [0, 1]"
-    if not isinstance(images, torch.Tensor): raise TypeError(f'images must be a torch tensor, got {type(images).__name__}')
-    if images.dtype == torch.uint8 and images.ndim == 2: images = images[None]
-    elif images.is_floating_point() and images.ndim == 3: images = images[None]
-    if len(images) == 0: raise ValueError('no images given')
-    return normalize_images(images)
+    return normalize_images(_batched(images))
 
 # %% ../nbs/06_inference.ipynb #28f05708
 @torch.no_grad()
@@ -77,12 +80,8 @@ def generate_caption(model:MultiModal, image:torch.Tensor, max_len:int=30, tok:C
 def caption_images(model:MultiModal, images:torch.Tensor, max_len:int=30, batch_size:int=1000, tok:CharTokenizer|None=None) -> list[str]:
     "Greedy captions of many images (uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1]), batched and KV-cached"
     tok = tok or CharTokenizer(); model.eval()
-    x = as_image_batch(images)                                           # checks shape, dtype and values of them all first
-    dev, caps = next(model.parameters()).device, []
-    for i in range(0, len(x), batch_size):
-        feats = model.encoder(x[i:i+batch_size].to(dev))                 # (b, 512)
-        caps += caption_features(model, feats, max_len, batch_size, tok)
-    return caps
+    feats = encode_images(model.encoder, _batched(images), batch_size)  # (N, 512), each batch checked and normalised
+    return caption_features(model, feats, max_len, batch_size, tok)
 
 @torch.no_grad()
 def caption_features(model:MultiModal, features:torch.Tensor, max_len:int=30, batch_size:int=1000, tok:CharTokenizer|None=None) -> list[str]:

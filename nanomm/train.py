@@ -70,7 +70,7 @@ class TrainConfig:
         if small: raise ValueError(f'these settings must be positive (epochs and batch caps may be 0): {", ".join(small)}')
         longest = max(len(c) for syns in CAPTIONS for c in syns) + 1          # the image token, then the longest caption
         if self.block_size < longest: raise ValueError(f'block_size must be at least {longest}: the image token and a caption of up to {longest - 1} characters')
-        if self.n_embd % self.n_head: raise ValueError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
+        self.gpt_config()                                                     # GPTConfig checks its own sizes
         if self.text_mode not in ('chunks', 'random'): raise ValueError(f"text_mode must be 'chunks' or 'random', got {self.text_mode!r}")
         if self.lr_schedule not in ('constant', 'cosine'): raise ValueError(f"lr_schedule must be 'constant' or 'cosine', got {self.lr_schedule!r}")
         if not (0 < self.lr < math.inf and 0 < self.enc_lr < math.inf and 0 <= self.dropout < 1 and 0 <= self.grad_clip < math.inf):

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 if __name__ == '__main__':
     if len(sys.argv) != 2: sys.exit(__doc__)
-    model, tok, conf = load_model(sys.argv[1])
+    model, tok, _ = load_model(sys.argv[1])
     x, y = get_fashion_mnist('test')
     show_captions(x[:24], caption_images(model, x[:24], tok=tok), y[:24], path=ROOT/'nbs'/'images'/'captions.png')
     pics = ['nbs/images/ankle_boot.png', 'nbs/images/pullover_on_white.jpg']
