@@ -9,22 +9,18 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 import numpy as np, torch
+import torch.nn.functional as F
+from torch import Tensor
 from .tokenizer import CharTokenizer
 
 # %% auto #0
 __all__ = ['DEBIAN_FMNIST', 'FMNIST_FILES', 'FMNIST_IDX_MD5', 'FMNIST_MIRRORS', 'SHAKESPEARE_FILE', 'SHAKESPEARE_MD5',
-           'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'FMNIST_CLASSES', 'CAPTIONS', 'SHARED_CAPTIONS',
-           'default_device', 'cache_dir', 'data_roots', 'DataNotFoundError', 'CorruptDataError', 'md5', 'read_verified',
-           'download', 'find_file', 'get_shakespeare', 'parse_idx', 'get_fashion_mnist', 'normalize_images',
-           'epoch_generator', 'split_text', 'TextBatches', 'caption_classes', 'CaptionTable', 'VisionBatches',
-           'alternate', 'TrainBatchIter', 'ValidBatchIter']
-
-# %% ../nbs/01_data.ipynb #12e07ee1
-def default_device() -> torch.device:
-    "The best available device: cuda, then mps, then cpu"
-    if torch.cuda.is_available(): return torch.device('cuda')
-    if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
-    return torch.device('cpu')
+           'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'TEXT_MODES', 'VALIDATION', 'FMNIST_CLASSES', 'CAPTIONS',
+           'SHARED_CAPTIONS', 'cache_dir', 'data_roots', 'DataNotFoundError', 'CorruptDataError', 'md5',
+           'read_verified', 'download', 'find_file', 'get_shakespeare', 'parse_idx', 'get_fashion_mnist',
+           'normalize_images', 'random_crop_flip', 'random_erase', 'epoch_generator', 'split_text', 'TextBatches',
+           'holdout_split', 'image_splits', 'caption_classes', 'CaptionTable', 'CaptionBatches', 'alternate',
+           'TrainBatchIter', 'ValidBatchIter']
 
 # %% ../nbs/01_data.ipynb #ca65d402
 DEBIAN_FMNIST = Path('/usr/share/datasets/fashion-mnist')
@@ -65,7 +61,8 @@ def read_verified(path, expected_md5:str, gz:bool|None=None) -> bytes:
     if gz is None: gz = path.suffix == '.gz'
     try: data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
     except (OSError, EOFError, zlib.error) as e:
-        raise CorruptDataError(f'{path} is truncated or not a valid gzip file ({e}); delete it and fetch it again') from None
+        raise CorruptDataError(f'{path} is truncated or not a valid gzip file ({e}); delete it and fetch it again'
+                               ) from None
     if md5(data) != expected_md5:
         raise CorruptDataError(f'{path} has unexpected content (md5 {md5(data)}, expected {expected_md5}); '
                                'delete it and fetch it again')
@@ -85,10 +82,13 @@ def _fetch(url:str, dest:Path, expected_md5:str):
 
 def download(name:str, mirrors:list, expected_md5:str, dest_dir) -> Path:
     "Fetch `name` from the first mirror that works into `dest_dir`; `DataNotFoundError` if none does"
-    if os.environ.get('NANOMM_NO_DOWNLOAD'): raise DataNotFoundError(f'{name}: downloads are disabled (NANOMM_NO_DOWNLOAD is set)')
+    if os.environ.get('NANOMM_NO_DOWNLOAD'):
+        raise DataNotFoundError(f'{name}: downloads are disabled (NANOMM_NO_DOWNLOAD is set)')
     errors = []
     for m in mirrors:
-        try: _fetch(m + name, Path(dest_dir)/name, expected_md5); return Path(dest_dir)/name
+        try:
+            _fetch(m + name, Path(dest_dir)/name, expected_md5)
+            return Path(dest_dir)/name
         except CorruptDataError as e: errors.append(f'{m}: {e}')
         except Exception as e: errors.append(f'{m}: {type(e).__name__}: {e}')
     raise DataNotFoundError(f'{name}: could not download it:\n  ' + '\n  '.join(errors))
@@ -99,7 +99,9 @@ def find_file(name:str, subdirs:tuple, expected_md5:str, root=None, debian=False
     roots = data_roots(root, debian)
     cands = [r/s/name for r in roots for s in subdirs+('',)]
     for c in cands:
-        if c.is_file(): read_verified(c, expected_md5); return c
+        if c.is_file():
+            read_verified(c, expected_md5)
+            return c
     if download_ok and mirrors:
         try: return download(name, list(mirrors), expected_md5, cache_dir()/subdirs[0])
         except DataNotFoundError as e: why = str(e)
@@ -111,7 +113,8 @@ def find_file(name:str, subdirs:tuple, expected_md5:str, root=None, debian=False
 # %% ../nbs/01_data.ipynb #edc3977d
 def get_shakespeare(root=None, download:bool=True) -> str:
     "The text of tiny Shakespeare (1,115,394 characters), found or downloaded and verified"
-    p = find_file(SHAKESPEARE_FILE, ('tinyshakespeare',), SHAKESPEARE_MD5, root, mirrors=SHAKESPEARE_MIRRORS, download_ok=download)
+    p = find_file(SHAKESPEARE_FILE, ('tinyshakespeare',), SHAKESPEARE_MD5, root, mirrors=SHAKESPEARE_MIRRORS,
+                  download_ok=download)
     return read_verified(p, SHAKESPEARE_MD5).decode('utf-8')
 
 # %% ../nbs/01_data.ipynb #fcbcffac
@@ -143,39 +146,85 @@ def get_fashion_mnist(split:str='train', root=None, download:bool=True):
 # %% ../nbs/01_data.ipynb #0b51d18f
 FMNIST_MEAN, FMNIST_STD = 0.2860, 0.3530
 
-def normalize_images(x:torch.Tensor) -> torch.Tensor:
+def normalize_images(x:Tensor) -> Tensor:
     "Standardised float images `(B, 1, 28, 28)` from `uint8 (B, 28, 28)` or float `(B, 1, 28, 28)` in [0, 1]"
-    if not isinstance(x, torch.Tensor): raise TypeError(f'images must be a tensor, got {type(x).__name__}')
+    if not isinstance(x, Tensor): raise TypeError(f'images must be a tensor, got {type(x).__name__}')
     if x.dtype == torch.uint8:
-        if x.ndim != 3 or x.shape[1:] != (28, 28): raise ValueError(f'uint8 images must be (N, 28, 28), got {tuple(x.shape)}')
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise ValueError(f'uint8 images must be (N, 28, 28), got {tuple(x.shape)}')
         x = x.unsqueeze(1).float() / 255                               # (B, 1, 28, 28)
     elif x.is_floating_point():
-        if x.ndim != 4 or x.shape[1:] != (1, 28, 28): raise ValueError(f'float images must be (N, 1, 28, 28), got {tuple(x.shape)}')
+        if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
+            raise ValueError(f'float images must be (N, 1, 28, 28), got {tuple(x.shape)}')
         if not torch.isfinite(x).all(): raise ValueError('images contain NaN or infinite values')
         if x.numel() and (x.min() < 0 or x.max() > 1): raise ValueError('float images must have values in [0, 1]')
         x = x.float()
     else: raise ValueError(f'images must be uint8 or float, got {x.dtype}')
     return (x - FMNIST_MEAN) / FMNIST_STD
 
+# %% ../nbs/01_data.ipynb #20495070
+def random_crop_flip(x:Tensor, # images (B, H, W), uint8 or float
+                     pad:int=2, # largest shift in pixels; the border is filled with 0 (black)
+                     generator:torch.Generator|None=None) -> Tensor: # CPU generator for the shifts and flips
+    "Shift each image by a random offset in `[-pad, pad]` both ways and flip half of them left-right"
+    B, H, W = x.shape
+    dev = x.device
+    xp = F.pad(x, (pad, pad, pad, pad))                                  # (B, H+2p, W+2p)
+    oy, ox = torch.randint(0, 2*pad + 1, (2, B), generator=generator).to(dev)
+    flip = (torch.rand(B, generator=generator) < 0.5).to(dev)
+    rows = oy[:, None] + torch.arange(H, device=dev)                     # (B, H)
+    cols = torch.arange(W, device=dev).expand(B, W)
+    cols = torch.where(flip[:, None], cols.flip(1), cols) + ox[:, None]  # (B, W)
+    return xp[torch.arange(B, device=dev)[:, None, None], rows[:, :, None], cols[:, None, :]]  # (B, H, W)
+
+# %% ../nbs/01_data.ipynb #c934027a
+def random_erase(x:Tensor, # images (B, H, W), uint8 or float
+                 p:float=0.5, # share of images that get a rectangle erased
+                 scale:tuple=(0.02, 0.25), # the rectangle's area as a share of the image, drawn uniformly
+                 generator:torch.Generator|None=None) -> Tensor: # CPU generator
+    "Black out one random rectangle (area `scale`, aspect ratio 1/3 to 3) in a share `p` of the images"
+    B, H, W = x.shape
+    area = torch.empty(B).uniform_(*scale, generator=generator) * H * W
+    ratio = torch.exp(torch.empty(B).uniform_(math.log(1/3), math.log(3), generator=generator))
+    h = (area * ratio).sqrt().round().clamp(1, H).long()                 # (B,)
+    w = (area / ratio).sqrt().round().clamp(1, W).long()
+    top = (torch.rand(B, generator=generator) * (H - h + 1)).long()
+    left = (torch.rand(B, generator=generator) * (W - w + 1)).long()
+    on = torch.rand(B, generator=generator) < p
+    rows, cols = torch.arange(H), torch.arange(W)
+    inside_r = (rows >= top[:, None]) & (rows < (top + h)[:, None])      # (B, H)
+    inside_c = (cols >= left[:, None]) & (cols < (left + w)[:, None])    # (B, W)
+    mask = (inside_r[:, :, None] & inside_c[:, None, :] & on[:, None, None]).to(x.device)  # (B, H, W)
+    return x.masked_fill(mask, 0)
+
 # %% ../nbs/01_data.ipynb #ed7bcd52
 def epoch_generator(seed:int, epoch:int) -> torch.Generator:
     "A CPU generator seeded by `seed` and `epoch`: the same batches for the same epoch of the same run"
     return torch.Generator().manual_seed(seed * 100_003 + epoch)
 
-def split_text(ids:torch.Tensor, frac:float=0.9):
-    "The first `frac` of `ids` to train on, the rest to validate on"
-    n = int(len(ids) * frac)
-    return ids[:n], ids[n:]
+def split_text(ids:Tensor, # the whole text as token ids
+               train:float=0.9, # share that trains
+               valid:float=0.05) -> tuple[Tensor, Tensor, Tensor]: # share that validates; the rest tests
+    "Consecutive train, validation and test slices of `ids`"
+    n_train, n_valid = int(len(ids) * train), int(len(ids) * valid)
+    return ids[:n_train], ids[n_train:n_train + n_valid], ids[n_train + n_valid:]
 
 # %% ../nbs/01_data.ipynb #3142c551
+TEXT_MODES = ('chunks', 'random')
+
 class TextBatches:
     "Batches of `block_size` windows of `data` with next-character targets"
     def __init__(self, data:torch.Tensor, # token ids (N,), on the device batches should live on
-                 bs:int=64, block_size:int=128, mode:str='chunks', # 'chunks' (non-overlapping) or 'random' windows
-                 shuffle:bool=True, seed:int=0):
-        if mode not in ('chunks', 'random'): raise ValueError(f"mode must be 'chunks' or 'random', got {mode!r}")
-        if len(data) < block_size + 1: raise ValueError(f'need more than block_size={block_size} tokens, got {len(data)}')
-        self.data, self.bs, self.block_size, self.mode, self.shuffle, self.seed = data, bs, block_size, mode, shuffle, seed
+                 bs:int=64, # windows per batch
+                 block_size:int=128, # characters per window
+                 mode:str='chunks', # 'chunks' (non-overlapping) or 'random' windows
+                 shuffle:bool=True, # a new order every epoch (training); False: always the same (validation)
+                 seed:int=0): # seeds the order
+        if mode not in TEXT_MODES: raise ValueError(f"mode must be 'chunks' or 'random', got {mode!r}")
+        if len(data) < block_size + 1:
+            raise ValueError(f'need more than block_size={block_size} tokens, got {len(data)}')
+        self.data, self.bs, self.block_size, self.mode = data, bs, block_size, mode
+        self.shuffle, self.seed = shuffle, seed
         self.n_windows = (len(data) - 1) // block_size
 
     def __len__(self): return math.ceil(self.n_windows / self.bs)
@@ -183,32 +232,89 @@ class TextBatches:
     def starts(self, epoch:int=0) -> torch.Tensor:
         "Start offsets of every window of `epoch`, in batch order"
         g = epoch_generator(self.seed, epoch if self.shuffle else 0)
-        if self.mode == 'random': return torch.randint(0, len(self.data) - self.block_size, (self.n_windows,), generator=g)
+        if self.mode == 'random':
+            return torch.randint(0, len(self.data) - self.block_size, (self.n_windows,), generator=g)
         s = torch.arange(self.n_windows) * self.block_size
         return s[torch.randperm(self.n_windows, generator=g)] if self.shuffle else s
 
     def epoch(self, epoch:int=0):
         "Iterate over the batches of `epoch` as dicts with `task`, `idx` (B, T) and `targets` (B, T)"
-        starts, ar = self.starts(epoch).to(self.data.device), torch.arange(self.block_size, device=self.data.device)
+        starts = self.starts(epoch).to(self.data.device)
+        ar = torch.arange(self.block_size, device=self.data.device)
         for i in range(0, self.n_windows, self.bs):
             pos = starts[i:i+self.bs, None] + ar                             # (B, T)
             yield dict(task='text', idx=self.data[pos], targets=self.data[pos + 1])
 
+# %% ../nbs/01_data.ipynb #9b488ddb
+VALIDATION = ('holdout', 'test')
+
+def holdout_split(labels:Tensor, # class ids (N,)
+                  n_valid:int=5000, # size of the validation set, a multiple of the number of classes
+                  seed:int=0) -> tuple[Tensor, Tensor]: # the same seed gives the same split
+    "Sorted indices of the items that train and of a class-balanced validation set of `n_valid` items"
+    classes = labels.unique()
+    per = n_valid // len(classes)
+    if n_valid < 0 or per * len(classes) != n_valid:
+        raise ValueError(f'n_valid must be a multiple of the {len(classes)} classes, got {n_valid}')
+    g = torch.Generator().manual_seed(seed)
+    valid = []
+    for c in classes.tolist():
+        idx = (labels == c).nonzero().flatten()
+        if len(idx) <= per: raise ValueError(f'class {c} has {len(idx)} items: too few to hold out {per}')
+        valid.append(idx[torch.randperm(len(idx), generator=g)[:per]])
+    valid = torch.cat(valid).sort().values
+    keep = torch.ones(len(labels), dtype=torch.bool)
+    keep[valid] = False
+    return keep.nonzero().flatten(), valid
+
+# %% ../nbs/01_data.ipynb #99ebc400
+def image_splits(validation:str='holdout', # 'holdout': 5,000 training images validate; 'test': the test images
+                 root=None, download:bool=True, # where to look for the files, and whether to fetch them
+                 n_valid:int=5000) -> dict: # the size of the held-out validation set
+    "Images (uint8) and labels that train (`train_x`, `train_y`) and validate (`valid_x`, `valid_y`) under `validation`"
+    if validation not in VALIDATION: raise ValueError(f"validation must be 'holdout' or 'test', got {validation!r}")
+    x, y = get_fashion_mnist('train', root, download)
+    if validation == 'test':
+        vx, vy = get_fashion_mnist('test', root, download)
+        return dict(train_x=x, train_y=y, valid_x=vx, valid_y=vy)
+    tr, va = holdout_split(y, n_valid)
+    return dict(train_x=x[tr], train_y=y[tr], valid_x=x[va], valid_y=y[va])
+
 # %% ../nbs/01_data.ipynb #cfd97f4f
-FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
-CAPTIONS = [
-    "t-shirt, tee shirt, tee, short sleeve shirt, casual shirt, cotton tee, basic tee, crew neck shirt, top, shirt, simple tee, everyday shirt, round neck tee, plain tee, short sleeve top, casual top, basic shirt, t shirt, crew tee, cotton shirt",
-    "trouser, trousers, pants, slacks, dress pants, long pants, formal pants, casual pants, bottoms, leg wear, straight pants, fitted pants, work pants, everyday pants, pant, classic trousers, regular pants, full length pants, basic pants, standard trousers",
-    "pullover, sweater, jumper, knit sweater, warm sweater, pullover sweater, casual sweater, knitted top, knitwear, woolen top, crew neck sweater, basic pullover, winter top, cozy sweater, knit top, long sleeve sweater, casual pullover, everyday sweater, simple sweater, pullover top",
-    "dress, frock, gown, one piece dress, casual dress, simple dress, everyday dress, summer dress, day dress, basic dress, long dress, short dress, women's dress, classic dress, plain dress, fitted dress, loose dress, comfortable dress, standard dress, regular dress",
-    "coat, jacket, overcoat, long coat, winter coat, warm coat, outer wear, heavy jacket, formal coat, trench coat, long jacket, full coat, winter jacket, outerwear, layering piece, cold weather coat, classic coat, tailored coat, button coat, dress coat",
-    "sandal, sandals, open toe shoe, summer shoe, casual sandal, flat sandal, beach sandal, simple sandal, everyday sandal, comfortable sandal, strappy sandal, basic sandal, slip on sandal, warm weather shoe, open shoe, light sandal, walking sandal, casual footwear, easy sandal, relaxed sandal",
-    "shirt, button shirt, dress shirt, collared shirt, formal shirt, long sleeve shirt, casual shirt, button up, button down, work shirt, everyday shirt, classic shirt, plain shirt, simple shirt, standard shirt, fitted shirt, regular shirt, basic shirt, office shirt, collar shirt",
-    "sneaker, sneakers, trainer, running shoe, athletic shoe, sport shoe, casual sneaker, tennis shoe, gym shoe, walking shoe, everyday sneaker, comfortable sneaker, trainers, sports sneaker, active shoe, rubber shoe, lace up sneaker, low top sneaker, basic sneaker, street shoe",
-    "bag, handbag, purse, shoulder bag, tote bag, carry bag, everyday bag, casual bag, hand bag, fashion bag, women's bag, shopping bag, simple bag, basic bag, travel bag, carryall, satchel, daily bag, practical bag, accessory bag",
-    "ankle boot, boot, short boot, bootie, ankle bootie, low boot, casual boot, everyday boot, simple boot, leather boot, walking boot, comfortable boot, fitted boot, standard boot, basic boot, ankle high boot, short ankle boot, classic boot, urban boot, stylish boot",
-]
-CAPTIONS = [c.split(', ') for c in CAPTIONS]
+FMNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag',
+                  'Ankle boot']
+CAPTIONS = [s.split(', ') for s in (                  # 20 synonyms per class, in class order
+    "t-shirt, tee shirt, tee, short sleeve shirt, casual shirt, cotton tee, basic tee, crew neck shirt, "
+    "top, shirt, simple tee, everyday shirt, round neck tee, plain tee, short sleeve top, casual top, "
+    "basic shirt, t shirt, crew tee, cotton shirt",
+    "trouser, trousers, pants, slacks, dress pants, long pants, formal pants, casual pants, bottoms, leg "
+    "wear, straight pants, fitted pants, work pants, everyday pants, pant, classic trousers, regular "
+    "pants, full length pants, basic pants, standard trousers",
+    "pullover, sweater, jumper, knit sweater, warm sweater, pullover sweater, casual sweater, knitted "
+    "top, knitwear, woolen top, crew neck sweater, basic pullover, winter top, cozy sweater, knit top, "
+    "long sleeve sweater, casual pullover, everyday sweater, simple sweater, pullover top",
+    "dress, frock, gown, one piece dress, casual dress, simple dress, everyday dress, summer dress, day "
+    "dress, basic dress, long dress, short dress, women's dress, classic dress, plain dress, fitted "
+    "dress, loose dress, comfortable dress, standard dress, regular dress",
+    "coat, jacket, overcoat, long coat, winter coat, warm coat, outer wear, heavy jacket, formal coat, "
+    "trench coat, long jacket, full coat, winter jacket, outerwear, layering piece, cold weather coat, "
+    "classic coat, tailored coat, button coat, dress coat",
+    "sandal, sandals, open toe shoe, summer shoe, casual sandal, flat sandal, beach sandal, simple "
+    "sandal, everyday sandal, comfortable sandal, strappy sandal, basic sandal, slip on sandal, warm "
+    "weather shoe, open shoe, light sandal, walking sandal, casual footwear, easy sandal, relaxed sandal",
+    "shirt, button shirt, dress shirt, collared shirt, formal shirt, long sleeve shirt, casual shirt, "
+    "button up, button down, work shirt, everyday shirt, classic shirt, plain shirt, simple shirt, "
+    "standard shirt, fitted shirt, regular shirt, basic shirt, office shirt, collar shirt",
+    "sneaker, sneakers, trainer, running shoe, athletic shoe, sport shoe, casual sneaker, tennis shoe, "
+    "gym shoe, walking shoe, everyday sneaker, comfortable sneaker, trainers, sports sneaker, active "
+    "shoe, rubber shoe, lace up sneaker, low top sneaker, basic sneaker, street shoe",
+    "bag, handbag, purse, shoulder bag, tote bag, carry bag, everyday bag, casual bag, hand bag, fashion "
+    "bag, women's bag, shopping bag, simple bag, basic bag, travel bag, carryall, satchel, daily bag, "
+    "practical bag, accessory bag",
+    "ankle boot, boot, short boot, bootie, ankle bootie, low boot, casual boot, everyday boot, simple "
+    "boot, leather boot, walking boot, comfortable boot, fitted boot, standard boot, basic boot, ankle "
+    "high boot, short ankle boot, classic boot, urban boot, stylish boot",
+)]
 
 def caption_classes(caption:str) -> list[int]:
     "The classes whose synonyms include `caption` (ignoring a trailing `\\n` and surrounding spaces); empty if none"
@@ -219,54 +325,60 @@ SHARED_CAPTIONS = sorted({c for syns in CAPTIONS for c in syns if len(caption_cl
 
 # %% ../nbs/01_data.ipynb #d8be0e5b
 class CaptionTable:
-    "All caption synonyms as padded token ids, for batch lookups"
-    def __init__(self, tok:CharTokenizer=None, captions:list=CAPTIONS):
+    "All caption synonyms as padded token ids on one device, for batch lookups"
+    def __init__(self, tok:CharTokenizer=None, captions:list=CAPTIONS, device='cpu'):
         tok = tok or CharTokenizer()
         self.n_syn = len(captions[0])
         L = max(len(c) for syns in captions for c in syns)
-        self.ids = torch.zeros(len(captions), self.n_syn, L, dtype=torch.long)   # (n_classes, n_syn, L), padded with '\n' = 0
-        self.lengths = torch.zeros(len(captions), self.n_syn, dtype=torch.long)
+        # (n_classes, n_syn, L), padded with '\n' = 0
+        ids = torch.zeros(len(captions), self.n_syn, L, dtype=torch.long)
+        lengths = torch.zeros(len(captions), self.n_syn, dtype=torch.long)
         for i, syns in enumerate(captions):
-            for j, c in enumerate(syns): self.ids[i, j, :len(c)] = torch.tensor(tok.encode(c)); self.lengths[i, j] = len(c)
+            for j, c in enumerate(syns):
+                ids[i, j, :len(c)] = torch.tensor(tok.encode(c))
+                lengths[i, j] = len(c)
+        self.ids, self.lengths = ids.to(device), lengths.to(device)
 
-    def batch(self, labels:torch.Tensor, choice:torch.Tensor) -> dict:
-        "Input `idx` (B, L), `targets` (B, L+1) and `mask` (B, L+1) for synonym `choice` of each label"
-        labels, choice = labels.cpu(), choice.cpu()
-        n = self.lengths[labels, choice]                                          # (B,)
-        ids = self.ids[labels, choice]                                            # (B, L): every batch padded alike (see above)
-        L = ids.shape[1]
-        targets = torch.cat([ids, torch.zeros(len(ids), 1, dtype=torch.long)], 1) # (B, L+1): caption, '\n', padding
-        mask = torch.arange(L + 1)[None] <= n[:, None]                            # (B, L+1): caption and its '\n'
+    def batch(self, labels:Tensor, choice:Tensor) -> dict:
+        "Input `idx` (B, L), `targets` (B, L+1) and `mask` (B, L+1) for synonym `choice` of each label, on the device"
+        n = self.lengths[labels, choice]                                     # (B,)
+        # (B, L): every batch padded alike (see above)
+        ids = self.ids[labels, choice]
+        targets = F.pad(ids, (0, 1))                                         # (B, L+1): caption, '\n', padding
+        mask = torch.arange(ids.shape[1] + 1, device=ids.device)[None] <= n[:, None]   # (B, L+1): caption and its '\n'
         return dict(idx=ids, targets=targets, mask=mask)
 
 # %% ../nbs/01_data.ipynb #b5f19a2d
-class VisionBatches:
+class CaptionBatches:
     "Batches of images (or encoder features) with a caption per sample"
-    def __init__(self, x:torch.Tensor, # uint8 images (N, 28, 28) or float features (N, D), on the batches' device
-                 labels:torch.Tensor, # class ids (N,)
+    def __init__(self, x:Tensor, # uint8 images (N, 28, 28) or float features (N, K, D), on the batches' device
+                 labels:Tensor, # class ids (N,)
                  bs:int=512, shuffle:bool=True, seed:int=0,
-                 fixed_captions:bool=False, # draw captions once from `seed` (validation, test) instead of per epoch
-                 captions:CaptionTable=None):
+                 fixed_captions:bool=False, # draw captions once from `seed` (validation) instead of per epoch
+                 captions:CaptionTable|None=None): # on x's device
         if len(x) != len(labels): raise ValueError(f'{len(x)} images but {len(labels)} labels')
         self.kind = 'image' if x.dtype == torch.uint8 else 'features'
-        if self.kind == 'features' and x.ndim != 2: raise ValueError(f'features must be (N, D), got {tuple(x.shape)}')
-        self.x, self.labels, self.bs, self.shuffle, self.seed, self.fixed = x, labels, bs, shuffle, seed, fixed_captions
-        self.captions = captions or CaptionTable()
+        if self.kind == 'features' and x.ndim != 3:
+            raise ValueError(f'features must be (N, K, D), got {tuple(x.shape)}')
+        self.x, self.labels, self.bs = x, labels.to(x.device), bs
+        self.shuffle, self.seed, self.fixed = shuffle, seed, fixed_captions
+        self.captions = captions or CaptionTable(device=x.device)
 
     def __len__(self): return math.ceil(len(self.x) / self.bs)
 
     def epoch(self, epoch:int=0):
         "Iterate over `epoch`'s batches: dicts with `task`, `image` or `features`, `label`, `idx`, `targets`, `mask`"
+        n, dev = len(self.x), self.x.device
         g = epoch_generator(self.seed, 0 if self.fixed else epoch)
-        choice = torch.randint(0, self.captions.n_syn, (len(self.x),), generator=g)
-        order = torch.randperm(len(self.x), generator=epoch_generator(self.seed, epoch)) if self.shuffle else torch.arange(len(self.x))
-        dev = self.x.device
-        for i in range(0, len(self.x), self.bs):
+        choice = torch.randint(0, self.captions.n_syn, (n,), generator=g)
+        order = torch.randperm(n, generator=epoch_generator(self.seed, epoch)) if self.shuffle else torch.arange(n)
+        choice, order = choice.to(dev), order.to(dev)
+        for i in range(0, n, self.bs):
             j = order[i:i+self.bs]
-            xb = self.x[j.to(dev)]
-            b = dict(task='vision', label=self.labels[j.to(self.labels.device)])
-            b['image' if self.kind == 'image' else 'features'] = normalize_images(xb) if self.kind == 'image' else xb
-            b.update({k: v.to(dev) for k, v in self.captions.batch(b['label'], choice[j]).items()})
+            b = dict(task='caption', label=self.labels[j])
+            if self.kind == 'image': b['image'] = normalize_images(self.x[j])
+            else: b['features'] = self.x[j]
+            b.update(self.captions.batch(b['label'], choice[j]))
             yield b
 
 # %% ../nbs/01_data.ipynb #3b085c14
@@ -278,16 +390,22 @@ def alternate(*iterators):
             try: yield next(it)
             except StopIteration: its.remove(it)
 
+def _cap(n:int, m:int|None) -> int: return n if m is None else max(0, min(n, m))
+
 class TrainBatchIter:
-    "One training epoch of alternating text and vision batches, optionally only the first `max_text` / `max_vision` of each"
-    def __init__(self, text:TextBatches, vision:VisionBatches, epoch:int=0, max_text:int|None=None, max_vision:int|None=None):
-        self.text, self.vision, self.ep = text, vision, epoch
-        cap = lambda n, m: n if m is None else max(0, min(n, m))
-        self.n_text, self.n_vision = cap(len(text), max_text), cap(len(vision), max_vision)
-    def __len__(self): return self.n_text + self.n_vision
-    def __iter__(self): return alternate(islice(self.text.epoch(self.ep), self.n_text), islice(self.vision.epoch(self.ep), self.n_vision))
+    "One training epoch of alternating text and caption batches, optionally only the first `max_text` / `max_caption`"
+    def __init__(self, text:TextBatches, caption:CaptionBatches, epoch:int=0,
+                 max_text:int|None=None, max_caption:int|None=None):
+        self.text, self.caption, self.ep = text, caption, epoch
+        self.n_text, self.n_caption = _cap(len(text), max_text), _cap(len(caption), max_caption)
+
+    def __len__(self): return self.n_text + self.n_caption
+
+    def __iter__(self):
+        text, caption = self.text.epoch(self.ep), self.caption.epoch(self.ep)
+        return alternate(islice(text, self.n_text), islice(caption, self.n_caption))
 
 class ValidBatchIter(TrainBatchIter):
-    "All validation batches, alternating text and vision, the same every time"
-    def __init__(self, text:TextBatches, vision:VisionBatches, max_text:int|None=None, max_vision:int|None=None):
-        super().__init__(text, vision, 0, max_text, max_vision)
+    "All validation batches, alternating text and caption, the same every time"
+    def __init__(self, text:TextBatches, caption:CaptionBatches, max_text:int|None=None, max_caption:int|None=None):
+        super().__init__(text, caption, 0, max_text, max_caption)

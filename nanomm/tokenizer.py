@@ -4,8 +4,9 @@
 
 # %% ../nbs/00_tokenizer.ipynb #985b4d41
 from __future__ import annotations
-import json, operator, os
+import json, operator
 from pathlib import Path
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SHAKESPEARE_CHARS', 'CharTokenizer']
@@ -18,7 +19,8 @@ class CharTokenizer:
     "Map characters of a fixed vocabulary to ids and back; `\\n` is id 0"
     def __init__(self,
                  chars:str=SHAKESPEARE_CHARS): # the vocabulary: the character at position i has id i
-        if not chars or chars[0] != '\n': raise ValueError("the vocabulary must start with '\\n' (id 0 ends and pads captions)")
+        if not chars or chars[0] != '\n':
+            raise ValueError("the vocabulary must start with '\\n' (id 0 ends and pads captions)")
         if len(set(chars)) != len(chars): raise ValueError("the vocabulary has duplicate characters")
         self.chars = chars
         self.stoi = {c:i for i,c in enumerate(chars)}
@@ -35,7 +37,8 @@ class CharTokenizer:
     def __eq__(self, other): return isinstance(other, CharTokenizer) and self.chars == other.chars
 
 # %% ../nbs/00_tokenizer.ipynb #a7324a54
-def _encode(self:CharTokenizer, s:str) -> list[int]:
+@patch
+def encode(self:CharTokenizer, s:str) -> list[int]:
     "Ids of the characters of `s`; `ValueError` naming the first unknown character and its position"
     if not isinstance(s, str): raise TypeError(f'expected a str, got {type(s).__name__}')
     try: return [self.stoi[c] for c in s]
@@ -43,7 +46,9 @@ def _encode(self:CharTokenizer, s:str) -> list[int]:
     i = next(i for i,c in enumerate(s) if c not in self.stoi)
     raise ValueError(f'character {s[i]!r} at position {i} is not in the vocabulary of {self.vocab_size} characters')
 
-def _decode(self:CharTokenizer, ids) -> str:
+# %% ../nbs/00_tokenizer.ipynb #b1d2e3f4
+@patch
+def decode(self:CharTokenizer, ids) -> str:
     "The text for `ids` (a list of ints or an integer tensor); `ValueError` for an id outside the vocabulary"
     ids = ids.tolist() if hasattr(ids, 'tolist') else list(ids)
     out = []
@@ -54,27 +59,28 @@ def _decode(self:CharTokenizer, ids) -> str:
         out.append(self.chars[j])
     return ''.join(out)
 
-CharTokenizer.encode, CharTokenizer.decode = _encode, _decode
-
 # %% ../nbs/00_tokenizer.ipynb #3664d0b3
-def _to_dict(self:CharTokenizer) -> dict: return {'kind': 'char', 'chars': self.chars}
+@patch
+def to_dict(self:CharTokenizer) -> dict:
+    "The vocabulary as a JSON-ready dict"
+    return {'kind': 'char', 'chars': self.chars}
 
-def _save(self:CharTokenizer, path):
-    "Write the vocabulary to `path` as JSON"
-    Path(path).write_text(json.dumps(self.to_dict()))
-
-@classmethod
-def _from_dict(cls, d:dict):
+@patch(cls_method=True)
+def from_dict(cls:CharTokenizer, d:dict):
     "A tokenizer from the dict written by `to_dict`"
     if not isinstance(d, dict) or d.get('kind') != 'char' or not isinstance(d.get('chars'), str):
         raise ValueError('not a nanomm character tokenizer')
     return cls(d['chars'])
 
-@classmethod
-def _load(cls, path):
+# %% ../nbs/00_tokenizer.ipynb #c2d3e4f5
+@patch
+def save(self:CharTokenizer, path):
+    "Write the vocabulary to `path` as JSON"
+    Path(path).write_text(json.dumps(self.to_dict()))
+
+@patch(cls_method=True)
+def load(cls:CharTokenizer, path):
     "The tokenizer saved at `path`"
     try: d = json.loads(Path(path).read_text())
     except json.JSONDecodeError as e: raise ValueError(f'{path} is not valid JSON: {e}') from None
     return cls.from_dict(d)
-
-CharTokenizer.to_dict, CharTokenizer.save, CharTokenizer.from_dict, CharTokenizer.load = _to_dict, _save, _from_dict, _load
