@@ -1,5 +1,5 @@
 "The installed `nanomm` console script: help for every command, and one-line errors without tracebacks."
-import shutil, subprocess, sys
+import os, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
@@ -11,9 +11,11 @@ def run(*args, **kw): return subprocess.run([EXE, *args], capture_output=True, t
 
 def test_help():
     r = run('--help')
-    assert r.returncode == 0 and all(c in r.stdout for c in ['pretrain-encoder', 'train', 'caption', 'generate', 'eval'])
+    assert r.returncode == 0 and all(c in r.stdout for c in ['pretrain-encoder', 'train', 'caption', 'generate', 'eval', 'cache'])
     r = run('caption', '--help')
-    assert r.returncode == 0 and 'light object on black' in r.stdout
+    assert r.returncode == 0 and 'light object on' in r.stdout
+    r = run()                                                       # no command: the help, not an error
+    assert r.returncode == 0 and 'COMMAND' in r.stdout and not r.stderr
 
 def test_train_help_documents_every_field():
     from dataclasses import fields
@@ -25,12 +27,13 @@ def test_train_help_documents_every_field():
     (['generate', '--prompt', 'hello', '--run', '/nonexistent/run'], 'does not exist'),
     (['caption', '/nonexistent/picture.png', '--run', '/nonexistent/run'], 'no such file'),
     (['eval', '--run', '/nonexistent/run'], 'does not exist'),
+    (['train', '--data', '/nonexistent/data'], 'no such folder'),
 ])
 def test_one_line_errors(args, msg, tmp_path):
-    r = run(*args, env={'NANOMM_CACHE': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+    r = run(*args, env={'NANOMM_CACHE': str(tmp_path), 'PATH': os.environ.get('PATH', '/usr/bin:/bin')})
     assert r.returncode == 1, r
     assert 'Traceback' not in r.stderr and r.stderr.count('\n') == 1 and msg in r.stderr, r.stderr
 
 def test_no_run_recorded(tmp_path):
-    r = run('generate', '--prompt', 'hi', env={'NANOMM_CACHE': str(tmp_path), 'PATH': '/usr/bin:/bin'})
+    r = run('generate', '--prompt', 'hi', env={'NANOMM_CACHE': str(tmp_path), 'PATH': os.environ.get('PATH', '/usr/bin:/bin')})
     assert r.returncode == 1 and 'no run given' in r.stderr and 'Traceback' not in r.stderr

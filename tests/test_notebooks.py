@@ -13,8 +13,9 @@ def _flags():
     return [f for f in get_config().tst_flags.split() if f not in force], force
 
 @pytest.mark.parametrize('nb', NBS, ids=[p.stem for p in NBS])
-def test_notebook(nb):
+def test_notebook(nb, monkeypatch):
     skip, force = _flags()
+    if 'slow' in force: monkeypatch.setenv('NANOMM_SLOW', '1')   # the long cells check it too (see 00a's `long_cell`)
     ok, secs = nbt.test_nb(nb, skip_flags=skip, force_flags=force)
     assert ok, f'{nb.name} failed (see the traceback above)'
 
