@@ -3,39 +3,46 @@
     python benchmarks/lr_schedule.py SCHEDULE STEPS LR      e.g.  python benchmarks/lr_schedule.py cosine 500 3e-3
 
 Trains the blog-sized GPT (no dropout) on batches the size of the quick preset's (16 random windows of 128 characters of
-the training 90% of tiny Shakespeare), seed 0, on one CPU thread, with `lr_at` from `nanomm.train` setting the rate; then
-prints the mean loss on the first 6 validation batches (6 x 64 windows of the held-out 10%) and the seconds it took.
-Notebook 05 quotes its results for constant/cosine at 500 steps and cosine at 1,000.
+the training 90% of tiny Shakespeare), seed 0, on one CPU thread, with `lr_at` setting the rate and `train_step` taking
+each step; then prints the mean loss on the first 6 validation batches (6 x 64 windows of the validation 5%) and the
+seconds it took.
 """
 import argparse, time, torch
 from nanomm.data import get_shakespeare, split_text, TextBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.gpt import GPT, GPTConfig
-from nanomm.train import lr_at
+from nanomm.loop import lr_at, train_step, make_optimizer
+
+def lm_loss(model, b):
+    "Summed next-character loss, number of targets, statistics"
+    _, loss = model(b['idx'], b['targets'])
+    return loss * b['targets'].numel(), b['targets'].numel(), {}
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('schedule', choices=['constant', 'cosine']); p.add_argument('steps', type=int); p.add_argument('lr', type=float)
+    p.add_argument('schedule', choices=['constant', 'cosine'])
+    p.add_argument('steps', type=int)
+    p.add_argument('lr', type=float)
     a = p.parse_args()
     torch.set_num_threads(1)
     tok = CharTokenizer()
-    train_ids, valid_ids = split_text(torch.tensor(tok.encode(get_shakespeare())))
+    train_ids, valid_ids, _ = split_text(torch.tensor(tok.encode(get_shakespeare())))
     torch.manual_seed(0)
     model = GPT(GPTConfig(dropout=0.0))
-    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
+    opt = make_optimizer(model.parameters(), a.lr)
     tb = TextBatches(train_ids, 16, 128, 'random', seed=0)
     batches = (b for e in range(10**6) for b in tb.epoch(e))
     t0 = time.time()
     for step in range(a.steps):
         for g in opt.param_groups: g['lr'] = lr_at(step, a.steps, a.lr, a.schedule, warmup=30)
-        b = next(batches)
-        _, loss = model(b['idx'], b['targets'])
-        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0); opt.step()
-    model.eval(); losses = []
+        train_step(model, lm_loss, next(batches), opt, grad_clip=1.0)
+    model.eval()
+    losses = []
     with torch.no_grad():
         for i, b in enumerate(TextBatches(valid_ids, 64, 128, shuffle=False).epoch(0)):
             if i == 6: break
             losses.append(model(b['idx'], b['targets'])[1].item())
-    print(f'{a.schedule} {a.steps} steps lr {a.lr}: validation loss {sum(losses) / len(losses):.4f} nats/char, {time.time() - t0:.0f} s')
+    print(f'{a.schedule} {a.steps} steps lr {a.lr}: validation loss {sum(losses) / len(losses):.4f} nats/char, '
+          f'{time.time() - t0:.0f} s')
 
 if __name__ == '__main__': main()
