@@ -223,12 +223,14 @@ def cmd_pretrain_encoder(a):
     arch = TrainConfig(**_given(a, TrainConfig))
     recipe = PretrainConfig(**_given(a, PretrainConfig))
     out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(a.device)
-    print(f'pretraining a {arch.encoder_arch} encoder on {dev}, saving to {out}', flush=True)
+    if _main_process(): print(f'pretraining a {arch.encoder_arch} encoder on {dev}, saving to {out}', flush=True)
     splits = image_splits('holdout', a.data)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(recipe.seed)
         enc = build_encoder(arch.encoder_config())
     clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, device=dev)
+    if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+    if not _main_process(): return                         # under torchrun, the first process saves and reports
     save_encoder(clf, out, hist)
     x, y = get_fashion_mnist('test', a.data)
     if hist: print(f"validation accuracy {hist[-1]['valid_acc']:.4f} after {len(hist)} epochs; "

@@ -70,7 +70,8 @@ def read_verified(path, expected_md5:str, gz:bool|None=None) -> bytes:
 
 # %% ../nbs/01_data.ipynb #245bbef4
 def _fetch(url:str, dest:Path, expected_md5:str):
-    "Download `url` to `dest` atomically, verifying the md5 of its (uncompressed) content"
+    "Download `url` to `dest` atomically, checking the md5 of its (uncompressed) content; a failure leaves nothing"
+    made = [p for p in (dest.parent, *dest.parent.parents) if not p.exists()]   # folders this download creates
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name, suffix='.part')
     try:
@@ -79,6 +80,8 @@ def _fetch(url:str, dest:Path, expected_md5:str):
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
+        for p in made:                                  # innermost first: empty folders we made go again
+            if p.exists() and not any(p.iterdir()): p.rmdir()
 
 def download(name:str, mirrors:list, expected_md5:str, dest_dir) -> Path:
     "Fetch `name` from the first mirror that works into `dest_dir`; `DataNotFoundError` if none does"

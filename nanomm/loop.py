@@ -176,6 +176,12 @@ class Dist:
         "Wait until every process gets here"
         if self.world > 1: dist.barrier()
 
+    def close(self):
+        "Wait for every process, then leave the process group (once, at the end of a program torchrun started)"
+        if self.world > 1 and dist.is_initialized():
+            dist.barrier()
+            dist.destroy_process_group()
+
 # %% ../nbs/01a_loop.ipynb #100a0019
 def _copy(stats:dict) -> dict: return {k: v.clone() if isinstance(v, Tensor) else v for k, v in stats.items()}
 
