@@ -68,7 +68,7 @@ def main():
     if clf is not None: scores['encoder_prob'] = lambda x: encoder_prob(clf, x, dev)
     fam = fit_familiarity(model.encoder, splits['train_x'][:20_000], splits['train_y'][:20_000])
     scores['familiarity'] = lambda x: familiarity(model.encoder, fam, x).cpu()
-    res = dict(run=a.run, quantile=a.quantile, stored_threshold=conf.get('caption_threshold'))
+    res = dict(run=a.run, quantile=a.quantile, stored_threshold=conf.get('familiarity_threshold'))
     for name, score in scores.items():
         thr = torch.quantile(score(valid), a.quantile).item()
         res[name] = dict(threshold=round(thr, 4), **{k: round((score(v) < thr).float().mean().item(), 4) for k, v in sets.items()})

@@ -5,7 +5,7 @@
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
 import argparse, json, os, shutil, sys, time, warnings
-from dataclasses import fields
+from dataclasses import fields, asdict
 from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
@@ -22,7 +22,7 @@ from .vision import familiarity
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'ARCH_FIELDS', 'COMMANDS', 'CLIError', 'last_run_file', 'remember_run', 'resolve_run',
            'load_image_file', 'expand_images', 'load_images', 'add_options', 'make_parser', 'cmd_pretrain_encoder',
-           'cmd_train', 'asdict_cfg', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'cmd_cache', 'main']
+           'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'cmd_cache', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(Exception):
@@ -188,8 +188,8 @@ def make_parser() -> argparse.ArgumentParser:
                                     "caption and text losses, the encoder's accuracy and the share of unsure captions.")
     pv.add_argument('--run', default=None, help=_RUN_HELP)
     pv.add_argument('--split', choices=['test', 'valid', 'train'], default='test',
-                    help='test: the 10,000 test images (default); valid: the 5,000 held-out training images; '
-                         'train: the rest')
+                    help='test: the 10,000 test images (default); valid: the 5,000 training images the run held out '
+                         "(runs with --validation holdout); train: the rest")
     pv.add_argument('--json', action='store_true', help='print the metrics as JSON')
     pv.add_argument('--data', default=None, help=_DATA_HELP)
     pv.add_argument('--device', default=None, help=_DEVICE_HELP)
@@ -220,7 +220,7 @@ def _check_data(a):
 def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
     _check_data(a)
-    arch = TrainConfig(**_given(a, TrainConfig))
+    arch = TrainConfig(**{k: v for k, v in _given(a, TrainConfig).items() if k in ARCH_FIELDS})
     recipe = PretrainConfig(**_given(a, PretrainConfig))
     out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(a.device)
     if _main_process(): print(f'pretraining a {arch.encoder_arch} encoder on {dev}, saving to {out}', flush=True)
@@ -245,20 +245,19 @@ def cmd_train(a):
     if a.resume:
         out = Path(a.out) if a.out else resolve_run(None)
         if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
-        cfg = TrainConfig(**{**asdict_cfg(TrainConfig.from_dict(load_train_state(out)['train'])), **overrides})
+        saved = asdict(TrainConfig.from_dict(load_train_state(out)['train']))
+        cfg = TrainConfig(**{**saved, 'device': None, **overrides})   # the device of this machine, unless given
     else:
         cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
         out = Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
-    if os.environ.get('WORLD_SIZE', '1') == '1': cfg.device = str(_device(cfg.device))
+    dev = _device(cfg.device) if os.environ.get('WORLD_SIZE', '1') == '1' else 'torchrun'   # checked, not saved
     main, t0 = _main_process(), time.time()
-    if a.resume and main:
-        done = load_train_state(out)['epoch']
-        if done >= cfg.epochs:
-            print(f'{out} has already trained all {cfg.epochs} epochs; to train longer: '
-                  f'nanomm train --resume --out {out} --epochs {cfg.epochs + 10}')
-            return
-    if main: print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {cfg.device or 'torchrun'}; "
-                   f"run directory: {out}", flush=True)
+    if a.resume and load_train_state(out)['epoch'] >= cfg.epochs:   # every process sees it, so none waits for the rest
+        if main: print(f'{out} has already trained all {cfg.epochs} epochs; to train longer: '
+                       f'nanomm train --resume --out {out} --epochs {cfg.epochs + 10}')
+        return
+    if main: print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {dev}; run directory: {out}",
+                   flush=True)
     a.out_dir, had_run = out, (out/'train_state.pt').exists()
     try: model, hist = train(cfg, out, resume=a.resume, root=a.data)
     # a run this command checkpointed, even if interrupted, is the last run
@@ -280,8 +279,6 @@ def cmd_train(a):
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
-def asdict_cfg(cfg) -> dict: return {f.name: getattr(cfg, f.name) for f in fields(cfg)}
-
 # %% ../nbs/07_cli.ipynb #d0b227d8
 def cmd_caption(a):
     "Caption picture files; report those that could not be read"
@@ -292,9 +289,8 @@ def cmd_caption(a):
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
         caps, scores = caption_images(model, imgs, tok=tok, return_scores=True)
-        fam = load_familiarity(run)
-        if fam is not None: unsure = (familiarity(model.encoder, fam, imgs) < fam['threshold']).tolist()
-        else: unsure = [conf.get('caption_threshold') is not None and s < conf['caption_threshold'] for s in scores]
+        fam = load_familiarity(run)                        # None for runs made before it: nothing is flagged
+        unsure = (familiarity(model.encoder, fam, imgs) < fam['threshold']).tolist() if fam else [False] * len(ok)
         for p, c, s, u in zip(ok, caps, scores, unsure):
             print(f'{p}: {c}  (confidence {s:.2f}{"; does not look like a Fashion-MNIST item" if u else ""})')
     if errors: raise CLIError(f'{len(errors)} of {len(ok) + len(errors)} pictures could not be read')
@@ -309,8 +305,10 @@ def cmd_eval(a):
     _check_data(a)
     run = resolve_run(a.run)
     model, tok, conf = load_model(run, _device(a.device))
-    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=conf.get('train', {}).get('seed', 0),
-                 threshold=conf.get('caption_threshold'))
+    if a.split == 'valid' and conf.get('train', {}).get('validation', 'test') == 'test':
+        raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
+                       'protocol): it has no held-out validation split; use --split test')
+    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=conf.get('train', {}).get('seed', 0))
     if a.json:
         print(json.dumps(r, indent=1))
         return

@@ -113,8 +113,7 @@ def _split_images(split:str, root=None):
 def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:CharTokenizer|None=None,
              batch_size:int=1000,
              n_images:int|None=None,          # only the first `n_images` of the split (a quick look; None: all)
-             seed:int=0,                      # seed of the fixed reference captions for the caption loss (the run's)
-             threshold:float|None=None) -> dict: # captions scoring below it are flagged (without the run's familiarity)
+             seed:int=0) -> dict:             # seed of the fixed reference captions for the caption loss (the run's)
     "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
     if split not in ('test', 'valid', 'train'):
         raise ValueError(f"split must be 'test', 'valid' or 'train', got {split!r}")
@@ -134,8 +133,8 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
                text_test_loss=losses['text_loss'], text_test_bpc=losses['text_bpc'], confusion=r['confusion'].tolist(),
                encoder_accuracy=None, flagged_share=None)
     fam = load_familiarity(run_dir) if run_dir is not None else None
-    if fam is not None: res['flagged_share'] = (familiarity(model.encoder, fam, x) < fam['threshold']).float().mean().item()
-    elif threshold is not None: res['flagged_share'] = sum(s < threshold for s in scores) / len(scores)
+    if fam is not None:
+        res['flagged_share'] = (familiarity(model.encoder, fam, x) < fam['threshold']).float().mean().item()
     enc_dir = Path(run_dir)/'encoder' if run_dir is not None else None
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)
@@ -191,7 +190,8 @@ def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTok
     feats = encode_images(model.encoder, _batched(images), model.image_tokens)   # (B, K, D)
     toks = model.generate(features=feats, max_new_tokens=max_len)             # (B, k)
     K, seen = model.n_img, []
-    hooks = [blk.attn.register_forward_hook(lambda m, args, out: seen.append((m, args[0]))) for blk in model.gpt.transformer.h]
+    catch = lambda m, args, out: seen.append((m, args[0]))                    # each attention layer's input
+    hooks = [blk.attn.register_forward_hook(catch) for blk in model.gpt.transformer.h]
     try:
         with eval_mode(model):
             x = torch.cat([model.image_embeds(features=feats), model.gpt.embed(toks[:, :-1], start=K)], 1)  # (B, T, C)
@@ -207,7 +207,8 @@ def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTok
         w = w.masked_fill(torch.ones(T, T, dtype=torch.bool, device=dev).triu(1), float('-inf')).softmax(-1)
         att = att + w.mean(1) / len(seen)                                     # (B, T, T): heads, then layers averaged
     caps = [tok.decode(r).split('\n')[0] for r in toks.cpu()]
-    return caps, [att[i, K - 1:K - 1 + len(c) + 1, :K].cpu() for i, c in enumerate(caps)]   # the characters and the '\n'
+    # the characters and the '\n'
+    return caps, [att[i, K - 1:K - 1 + len(c) + 1, :K].cpu() for i, c in enumerate(caps)]
 
 def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=None):
     "For each image, the attention of each caption character on the image's patches, drawn over the picture"

@@ -48,7 +48,7 @@ class Meter:
         "The sums as Python floats, added up over all processes when torch.distributed is running"
         keys = sorted(self.sums)
         if not keys: return {}
-        dev = self.sums[keys[0]].device
+        dev = next((v.device for v in self.sums.values() if v.device.type != 'cpu'), torch.device('cpu'))
         t = torch.stack([self.sums[k].to(dev).reshape(()) for k in keys])
         if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1: dist.all_reduce(t, group=group)
         return dict(zip(keys, t.tolist()))
@@ -86,7 +86,8 @@ def train_step(model:nn.Module, # the model (wrapped in DistributedDataParallel 
         total = torch.as_tensor(count, dtype=torch.float32, device=loss_sum.device).clone()
         dist.all_reduce(total)
         loss = loss_sum * _world() / total
-    else: loss = loss_sum / count                      # a number or a tensor; no copy to the GPU (CUDA graphs forbid it)
+    # a number or a tensor; no copy to the GPU (CUDA graphs forbid it)
+    else: loss = loss_sum / count
     opt.zero_grad(set_to_none=True)
     (scaler.scale(loss) if scaler is not None else loss).backward()
     if grad_clip:

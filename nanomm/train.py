@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
-from .core import Precision, RunLock, atomic_write, get_device, save_folder
+from .core import Precision, RunLock, RunLockedError, atomic_write, get_device, save_folder
 from safetensors.torch import save_file
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
@@ -22,11 +22,11 @@ from .vision import (PretrainConfig, pretrain_encoder, build_encoder, load_encod
 from .resblock_encoder import ResNetConfig
 from .vit_encoder import ViTConfig
 from .gpt import GPTConfig, GPT
-from .multimodal import MultiModal, PROJECTIONS, RUN_FORMAT, batch_loss, evaluate_losses, caption_logprob
+from .multimodal import MultiModal, PROJECTIONS, RUN_FORMAT, batch_loss, evaluate_losses
 
 # %% auto #0
 __all__ = ['PRESETS', 'MODEL_FIELDS', 'TrainConfig', 'load_run_data', 'save_checkpoint', 'load_train_state', 'plot_history',
-           'confidence_threshold', 'train']
+           'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
@@ -178,7 +178,8 @@ def _rng_state() -> dict:
 
 def _set_rng_state(s:dict):
     torch.set_rng_state(s['cpu'])
-    if s['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    if torch.cuda.is_available():                     # as many GPUs as both machines have
+        for i, st in enumerate(s['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(st, i)
 
 def _to_cpu(x):
     "A copy of `x` (tensors, dicts, lists) with every tensor on the CPU"
@@ -190,7 +191,8 @@ def _to_cpu(x):
 def _snapshot(model:MultiModal, opt, scaler, cfg:TrainConfig, history:list, epoch:int) -> dict:
     "Everything a checkpoint holds, copied to the CPU now"
     return dict(format=RUN_FORMAT, epoch=epoch, model=_to_cpu(model.state_dict()), opt=_to_cpu(opt.state_dict()),
-                scaler=_to_cpu(scaler.state_dict()), rng=_rng_state(), history=copy.deepcopy(history), train=asdict(cfg))
+                scaler=_to_cpu(scaler.state_dict()), rng=_rng_state(), history=copy.deepcopy(history),
+                train=asdict(cfg))
 
 def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, epoch:int, extra:dict|None=None):
     "What the run's `config.json` holds: the model's config, the tokenizer, the settings and every epoch's metrics"
@@ -258,7 +260,8 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, dev, pro
             raise ValueError(f'the encoder in {src} does not match the run config: {diff}')
         if not resume and main: save_encoder(enc, enc_dir)          # the run keeps its own copy
     else:
-        if progress and main: print(f'stage 1: pretraining a {cfg.encoder_arch} encoder for {cfg.enc_epochs} epochs', flush=True)
+        if progress and main:
+            print(f'stage 1: pretraining a {cfg.encoder_arch} encoder for {cfg.enc_epochs} epochs', flush=True)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             enc = build_encoder(cfg.encoder_config())
@@ -281,23 +284,43 @@ def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
         warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): '
                       'it will not end as the unbroken run would')
 
-def _calibrate(model:MultiModal, feats:torch.Tensor, data:dict, quantile:float=0.01) -> tuple[dict, dict]:
-    "The thresholds below which a caption counts as unsure (the `quantile` of the validation images), and the familiarity"
-    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000])
-    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x']).float().cpu(), quantile)
-    extra = dict(caption_threshold=confidence_threshold(model, feats, quantile), familiarity_threshold=fam['threshold'].item())
-    return extra, {k: v.cpu().contiguous() for k, v in fam.items()}
+def _calibrate(encoder, data:dict, quantile:float=0.01) -> dict:
+    "The encoder's familiarity with the training images, and the threshold of validation's least familiar `quantile`"
+    fam = fit_familiarity(encoder, data['caption_x'][:20_000], data['caption_y'][:20_000])
+    fam['threshold'] = torch.quantile(familiarity(encoder, fam, data['valid_x']).float().cpu(), quantile)
+    return {k: v.cpu().contiguous() for k, v in fam.items()}
 
-@torch.no_grad()
-def confidence_threshold(model:MultiModal, features:torch.Tensor, quantile:float=0.01, batch_size:int=1000) -> float:
-    "The `quantile` of the mean log-probabilities of the greedy captions of `features`"
-    scores = []
-    for i in range(0, len(features), batch_size):
-        toks, lps = model.generate(features=features[i:i+batch_size], return_logprobs=True)
-        scores.append(caption_logprob(toks, lps).cpu())
-    return torch.quantile(torch.cat(scores), quantile).item()
+def _load_optimizer(opt, state:dict, dev):
+    "Load `state` into `opt`, keeping `opt`'s own implementation (fused, capturable) and form of learning rate"
+    own = [{k: g[k] for k in ('fused', 'capturable', 'foreach', 'lr') if k in g} for g in opt.param_groups]
+    opt.load_state_dict(state)
+    for g, mine in zip(opt.param_groups, own):
+        lr = float(g['lr'])
+        g.update(mine)
+        g['lr'] = torch.tensor(lr, device=dev) if isinstance(mine['lr'], torch.Tensor) else lr
+    on_device = any(g.get('fused') or g.get('capturable') for g in opt.param_groups)
+    # Adam's step count: on the GPU for fused/capturable, else on the CPU
+    for st in opt.state.values():
+        if isinstance(st.get('step'), torch.Tensor):
+            st['step'] = st['step'].to(dev if on_device else 'cpu', torch.float32)
 
 # %% ../nbs/05_train.ipynb #e366136h
+@contextlib.contextmanager
+def _lock(run_dir:Path, d:Dist):
+    "The run folder's lock, taken by the first process; under torchrun every process fails if it cannot be taken"
+    lock, err = RunLock(run_dir), None
+    if d.main:
+        try: lock.__enter__()
+        except RunLockedError as e: err = str(e)
+    if d.world > 1:                                              # tell every process, so none waits for the others
+        errs = [err]
+        torch.distributed.broadcast_object_list(errs, src=0)
+        err = errs[0]
+    if err: raise RunLockedError(err)
+    try: yield
+    finally:
+        if d.main: lock.__exit__(None, None, None)
+
 def train(cfg:TrainConfig, # what to train and how
           run_dir, # the folder the run writes to
           resume:bool=False, # continue the run in `run_dir` after its last epoch
@@ -306,7 +329,9 @@ def train(cfg:TrainConfig, # what to train and how
           on_step=None): # on_step(epoch, step) after every step
     "Train (or resume) a run into `run_dir`; return the model and the per-epoch history"
     run_dir, d = Path(run_dir), Dist.setup()
-    with RunLock(run_dir) if d.main else contextlib.nullcontext():
+    if d.world > 1 and min(cfg.text_bs, cfg.caption_bs, cfg.enc_bs) < d.world:
+        raise ValueError(f'every batch size must be at least the number of processes ({d.world}) to split among them')
+    with _lock(run_dir, d):
         if not resume and (run_dir/'train_state.pt').exists():
             raise FileExistsError(f'{run_dir} already holds a run: continue it with '
                                   f'`nanomm train --resume --out {run_dir}` '
@@ -314,6 +339,7 @@ def train(cfg:TrainConfig, # what to train and how
         state = load_train_state(run_dir) if resume else None
         if state is not None: _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
         dev = d.device(cfg.device) if d.world > 1 else get_device(cfg.device)
+        if dev.type == 'cuda': torch.cuda.set_device(dev)       # CUDA graphs record on the current device
         tok = CharTokenizer()
         data = data if data is not None else load_run_data(cfg, tok, root)
         enc = _run_encoder(cfg, run_dir, state is not None, data, dev, progress, d.main).to(dev)
@@ -326,9 +352,7 @@ def train(cfg:TrainConfig, # what to train and how
         history, start = [], 0
         if state is not None:
             model.load_state_dict(state['model'])
-            opt.load_state_dict(state['opt'])
-            if fast:                                              # the rate must stay a tensor on the GPU
-                for g in opt.param_groups: g['lr'] = torch.as_tensor(g['lr'], dtype=torch.float32, device=dev)
+            _load_optimizer(opt, state['opt'], dev)               # this run's path (fast or plain), the saved state
             precision.scaler.load_state_dict(state['scaler'])
             _set_rng_state(state['rng'])
             history, start = state['history'], state['epoch']
@@ -355,7 +379,8 @@ def train(cfg:TrainConfig, # what to train and how
             ev = evaluate_losses(model, text_va, cap_va, precision)
             history.append(_epoch_record(epoch, secs, opt, t, ev, cfg, len(cap_tr.x)))
             if not d.main: return
-            extra, fam = _calibrate(model, feats['valid'], data) if epoch + 1 == cfg.epochs else ({}, None)
+            fam = _calibrate(model.encoder, data) if epoch + 1 == cfg.epochs else None
+            extra = {'familiarity_threshold': fam['threshold'].item()} if fam else {}
             state = _snapshot(model, opt, precision.scaler, cfg, history, epoch + 1)
             conf = _run_config(model, tok, cfg, history, epoch + 1, extra)
             while pending: pending.pop().result()                      # one write at a time, in order
@@ -369,8 +394,10 @@ def train(cfg:TrainConfig, # what to train and how
                 grad_clip=cfg.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress and d.main,
                 step_fn=GraphStep() if fast else train_step, shard=d.shard)
         finally:                                                       # the last checkpoint is whole before we leave
-            while pending: pending.pop().result()
-            if writer is not None: writer.shutdown()
+            try:
+                while pending: pending.pop().result()
+            finally:
+                if writer is not None: writer.shutdown()
         d.barrier()
     return model.eval(), history
 
@@ -384,7 +411,8 @@ def _epoch_record(epoch:int, secs:float, opt, t:dict, ev:dict, cfg:TrainConfig, 
              train_caption_loss_blog=t.get('caption_loss_blog', 0.) / max(t.get('caption_n_blog', 0.), 1.),
              valid_text_loss=ev['text_loss'], valid_text_bpc=ev['text_bpc'], valid_caption_loss=ev['caption_loss'],
              valid_caption_loss_blog=ev['caption_loss_blog'], text_tokens=int(t.get('text_n', 0)),
-             caption_images=min(n_caption, (cfg.caption_batches or n_caption) * cfg.caption_bs))
+             caption_images=n_caption if cfg.caption_batches is None else min(n_caption,
+                                                                                 cfg.caption_batches * cfg.caption_bs))
     h['train_loss'] = (h['train_text_loss'] + h['train_caption_loss']) / 2
     h['valid_loss'] = (h['valid_text_loss'] + h['valid_caption_loss']) / 2
     train_blog = (h['train_text_loss'] + h['train_caption_loss_blog']) / 2

@@ -175,6 +175,7 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
     d = Dist.setup()                                           # one process, or one of several under torchrun
     if d.world > 1: dev = d.device(device)
     else: dev = torch.device(device) if device is not None else device_of(encoder)
+    if dev.type == 'cuda': torch.cuda.set_device(dev)           # CUDA graphs record on the current device
     for k in ('train', 'valid'):
         x, y = data[f'{k}_x'], data[f'{k}_y']
         if x.dtype != torch.uint8 or x.ndim != 3 or len(x) != len(y) or len(x) == 0:
@@ -252,7 +253,7 @@ def cached_features(encoder:nn.Module, images:Tensor, tokens:str='pooled', batch
 # %% ../nbs/01b_vision.ipynb #c11324e2
 @torch.no_grad()
 def fit_familiarity(encoder:nn.Module, images:Tensor, labels:Tensor, # training images (uint8) and their classes
-                    n_classes:int=10, shrink:float=1e-3) -> dict: # shrink: a little of the mean variance on the diagonal
+                    n_classes:int=10, shrink:float=1e-3) -> dict: # shrink: add this share of the mean variance
     "The class means (n_classes, D) and shared precision (D, D) of the encoder's pooled vectors of `images`"
     f = encode_images(encoder, images, 'pooled')[:, 0].double()            # (N, D)
     labels = labels.to(f.device)
@@ -264,7 +265,7 @@ def fit_familiarity(encoder:nn.Module, images:Tensor, labels:Tensor, # training 
 
 @torch.no_grad()
 def familiarity(encoder:nn.Module, stats:dict, images:Tensor, batch_size:int=1000) -> Tensor:
-    "Minus the Mahalanobis distance (N,) of each image's pooled vector to the nearest class mean of `stats`"
+    "Minus the squared Mahalanobis distance (N,) of each image's pooled vector to the nearest class mean of `stats`"
     dev = device_of(encoder.encoder if isinstance(encoder, ImageClassifier) else encoder)
     means, prec = stats['means'].to(dev), stats['precision'].to(dev)
     out = []
