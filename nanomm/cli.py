@@ -4,14 +4,14 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, json, os, shutil, sys, time, warnings
+import argparse, contextlib, json, os, shutil, signal, sys, threading, time, traceback, warnings
 from dataclasses import fields, asdict
 from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
-from .core import get_device, FolderError, RunLockedError
-from .data import cache_dir, get_fashion_mnist, image_splits, FMNIST_CLASSES, DataNotFoundError, CorruptDataError
+from .core import get_device, InputError, RunLock
+from .data import cache_dir, get_fashion_mnist, image_splits, FMNIST_CLASSES
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache)
 from .train import TrainConfig, PRESETS, train, load_train_state
@@ -20,13 +20,14 @@ from .inference import caption_images, generate_text, evaluate, load_familiarity
 from .vision import familiarity
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'ARCH_FIELDS', 'COMMANDS', 'CLIError', 'last_run_file', 'remember_run', 'resolve_run',
-           'load_image_file', 'expand_images', 'load_images', 'add_options', 'make_parser', 'cmd_pretrain_encoder',
-           'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'cmd_cache', 'main']
+__all__ = ['IMAGE_EXTENSIONS', 'ARCH_FIELDS', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
+           'resolve_run', 'load_image_file', 'expand_images', 'load_images', 'add_options', 'make_parser',
+           'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_status', 'cmd_cache',
+           'Stopped', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
-class CLIError(Exception):
-    "An error to report in one line, without a traceback"
+class CLIError(InputError):
+    "An error in what was typed on the command line, reported in one line"
 
 def last_run_file() -> Path: return cache_dir()/'last_run'
 
@@ -140,6 +141,8 @@ def make_parser() -> argparse.ArgumentParser:
     "The `nanomm` argument parser"
     p = argparse.ArgumentParser(prog='nanomm', description='nanomm: a teaching-grade tiny LLaVA that captions '
                                 'Fashion-MNIST and writes Shakespeare. `nanomm COMMAND --help` documents each command.')
+    p.add_argument('--debug', action='store_true',
+                   help='show the full traceback of any error, not one line (or set NANOMM_DEBUG=1)')
     sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
     pe = sub.add_parser('pretrain-encoder', help='pretrain a vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain a vision encoder as a Fashion-MNIST classifier on 55,000 training '
@@ -262,7 +265,8 @@ def cmd_train(a):
     try: model, hist = train(cfg, out, resume=a.resume, root=a.data)
     # a run this command checkpointed, even if interrupted, is the last run
     finally:
-        if main and (out/'train_state.pt').exists() and (a.resume or not had_run): remember_run(out)
+        if main and (out/'train_state.pt').exists() and (a.resume or not had_run):
+            with contextlib.suppress(OSError): remember_run(out)   # a full disk has been reported already
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not main: return
     if not hist:
@@ -309,6 +313,9 @@ def cmd_eval(a):
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
     r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=conf.get('train', {}).get('seed', 0))
+    r.update(epoch=conf.get('epoch'), epochs=conf.get('train', {}).get('epochs'), training=RunLock.held(run))
+    status = run_status(run, conf, r['training'])
+    if status and not a.json: print(status)
     if a.json:
         print(json.dumps(r, indent=1))
         return
@@ -326,6 +333,13 @@ def cmd_eval(a):
           f"unfamiliar pictures     {pct(r['flagged_share'])}  (flagged by `nanomm caption`; 1% of validation images)")
     print('confusion (rows: true class, columns: class named):')
     for name, row in zip(FMNIST_CLASSES, r['confusion']): print(f'  {name:>12} ' + ' '.join(f'{v:5d}' for v in row))
+
+def run_status(run, conf:dict, training:bool) -> str|None:
+    "'epoch 3 of 30, still training' for a run that has not trained all its epochs yet; None for a finished run"
+    ep, total = conf.get('epoch'), conf.get('train', {}).get('epochs')
+    if ep is None or total is None or ep >= total: return None
+    if training: return f'{run}: epoch {ep} of {total}, still training (these are the numbers of its last checkpoint)'
+    return f'{run}: epoch {ep} of {total}; it stopped early: continue it with `nanomm train --resume --out {run}`'
 
 def _size(p:Path) -> int:
     "Bytes in the file or folder `p`"
@@ -350,7 +364,27 @@ def cmd_cache(a):
 COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'caption': cmd_caption,
             'generate': cmd_generate,
             'eval': cmd_eval, 'cache': cmd_cache}
-_ERRORS = (CLIError, FolderError, DataNotFoundError, CorruptDataError, RunLockedError, OSError, ValueError, TypeError)
+# the user's to fix, in one line: a setting, file or value that cannot work, or what the system refused (a full disk);
+# anything else is a bug in nanomm and shows its traceback
+USER_ERRORS = (InputError, OSError)
+
+class Stopped(KeyboardInterrupt):
+    "SIGTERM, as a scheduler, `timeout` or a container stop sends it: handled as Ctrl-C is"
+
+_stopping = []                                          # set once SIGTERM arrived (torchrun's peers then fail too)
+def _on_sigterm(signum, frame):
+    _stopping.append(signum)
+    raise Stopped()
+
+def _interrupted(a, stopped:bool) -> int:
+    "Say (on the first process) that the command was stopped and how to continue a run; the exit status"
+    out, hint = getattr(a, 'out_dir', None), ''
+    if a.cmd == 'train' and out is not None and (out/'train_state.pt').exists():
+        try: hint = f"; the last whole checkpoint is epoch {load_train_state(out)['epoch']}"
+        except (InputError, OSError): pass
+        hint += f'; continue with: nanomm train --resume --out {out}'
+    if _main_process(): print(f"nanomm: {'stopped (SIGTERM)' if stopped else 'interrupted'}{hint}", file=sys.stderr)
+    return 128 + signal.SIGTERM if stopped else 130
 
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
@@ -359,20 +393,28 @@ def main(argv=None) -> int:
     if a.cmd is None:
         p.print_help()
         return 0
+    _stopping.clear()
+    debug = a.debug or os.environ.get('NANOMM_DEBUG', '') not in ('', '0')
     fmt = warnings.formatwarning
     warnings.formatwarning = lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'   # one line
+    main_thread = threading.current_thread() is threading.main_thread()   # signal handlers live there only
+    on_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         COMMANDS[a.cmd](a)
         return 0
-    except KeyboardInterrupt:
-        out = getattr(a, 'out_dir', None)
-        resumable = a.cmd == 'train' and out is not None and (out/'train_state.pt').exists()
-        hint = f'; continue with: nanomm train --resume --out {out}' if resumable else ''
-        print('nanomm: interrupted' + hint, file=sys.stderr)
-        return 130
-    except _ERRORS as e:
-        print(f'nanomm: error: {e}', file=sys.stderr)
+    except KeyboardInterrupt as e: return _interrupted(a, isinstance(e, Stopped) or bool(_stopping))
+    except Exception as e:
+        if _stopping: return _interrupted(a, True)      # a peer process stopped first: its error is no bug
+        if debug: raise
+        if isinstance(e, USER_ERRORS):
+            print(f'nanomm: error: {e}', file=sys.stderr)
+            return 1
+        traceback.print_exc()
+        print(f'nanomm: internal error ({type(e).__name__}); this is a bug in nanomm: please report it with the '
+              'traceback above', file=sys.stderr)
         return 1
-    finally: warnings.formatwarning = fmt
+    finally:
+        warnings.formatwarning = fmt
+        if on_term is not None: signal.signal(signal.SIGTERM, on_term)
 
 if __name__ == '__main__' and not in_ipython(): sys.exit(main())   # `python -m nanomm.cli`, as torchrun runs it

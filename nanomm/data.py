@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from torch import Tensor
+from .core import InputError
 from .tokenizer import CharTokenizer
 
 # %% auto #0
@@ -49,7 +50,7 @@ SHAKESPEARE_MIRRORS = ['https://raw.githubusercontent.com/karpathy/char-rnn/mast
 class DataNotFoundError(FileNotFoundError):
     "No copy of a dataset was found and none could be downloaded"
 
-class CorruptDataError(ValueError):
+class CorruptDataError(InputError):
     "A data file exists but is truncated or not the expected content"
 
 # %% ../nbs/01_data.ipynb #248a8921
@@ -134,7 +135,7 @@ def _load_idx(path:Path, md5_:str, mtime:float) -> np.ndarray: return parse_idx(
 
 def get_fashion_mnist(split:str='train', root=None, download:bool=True):
     "Images `uint8 (N, 28, 28)` and labels `int64 (N,)` of Fashion-MNIST's `split` ('train': 60,000 or 'test': 10,000)"
-    if split not in FMNIST_FILES: raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if split not in FMNIST_FILES: raise InputError(f"split must be 'train' or 'test', got {split!r}")
     paths, missing = [], []
     for name in FMNIST_FILES[split]:
         try: paths.append(find_file(name, ('fashion_mnist', 'fashion-mnist'), FMNIST_IDX_MD5[name], root, debian=True,
@@ -223,7 +224,7 @@ class TextBatches:
                  mode:str='chunks', # 'chunks' (non-overlapping) or 'random' windows
                  shuffle:bool=True, # a new order every epoch (training); False: always the same (validation)
                  seed:int=0): # seeds the order
-        if mode not in TEXT_MODES: raise ValueError(f"mode must be 'chunks' or 'random', got {mode!r}")
+        if mode not in TEXT_MODES: raise InputError(f"mode must be 'chunks' or 'random', got {mode!r}")
         if len(data) < block_size + 1:
             raise ValueError(f'need more than block_size={block_size} tokens, got {len(data)}')
         self.data, self.bs, self.block_size, self.mode = data, bs, block_size, mode
@@ -275,7 +276,7 @@ def image_splits(validation:str='holdout', # 'holdout': 5,000 training images va
                  root=None, download:bool=True, # where to look for the files, and whether to fetch them
                  n_valid:int=5000) -> dict: # the size of the held-out validation set
     "Images (uint8) and labels that train (`train_x`, `train_y`) and validate (`valid_x`, `valid_y`) under `validation`"
-    if validation not in VALIDATION: raise ValueError(f"validation must be 'holdout' or 'test', got {validation!r}")
+    if validation not in VALIDATION: raise InputError(f"validation must be 'holdout' or 'test', got {validation!r}")
     x, y = get_fashion_mnist('train', root, download)
     if validation == 'test':
         vx, vy = get_fashion_mnist('test', root, download)

@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from .core import eval_mode
+from .core import eval_mode, InputError
 
 # %% ../nbs/03_gpt.ipynb #1fced296
 @dataclass
@@ -30,7 +30,7 @@ class GPTConfig:
 
     def __post_init__(self):
         if self.n_embd % self.n_head != 0:
-            raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
+            raise InputError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
 
 # %% ../nbs/03_gpt.ipynb #158497a0
 class SelfAttention(nn.Module):
@@ -183,8 +183,8 @@ def sample_next(logits:Tensor,                        # (B, vocab_size) logits o
                 top_k:Optional[int]=None,             # keep only the k most likely tokens
                 generator:Optional[torch.Generator]=None): # source of randomness for `torch.multinomial`
     "Pick the next token ids (B, 1) from `logits`"
-    if not temperature >= 0: raise ValueError(f"temperature must be a number >= 0, got {temperature}")  # NaN fails too
-    if top_k is not None and top_k < 1: raise ValueError(f"top_k must be None or >= 1, got {top_k}")
+    if not temperature >= 0: raise InputError(f"temperature must be a number >= 0, got {temperature}")  # NaN fails too
+    if top_k is not None and top_k < 1: raise InputError(f"top_k must be None or >= 1, got {top_k}")
     if temperature == 0: return logits.argmax(dim=-1, keepdim=True)  # (B, 1)
     logits = logits / temperature
     if top_k is not None:
@@ -205,7 +205,7 @@ def generate(self:GPT, idx:Tensor,          # (B, T) prompt token ids, T >= 1
              use_cache:bool=True):          # reuse keys/values while the sequence fits in block_size
     "Append `max_new_tokens` sampled tokens to `idx`, returning (B, T + max_new_tokens)"
     if max_new_tokens < 0:
-        raise ValueError(f"max_new_tokens must be >= 0, got {max_new_tokens}")  # sample_next checks the rest
+        raise InputError(f"max_new_tokens must be >= 0, got {max_new_tokens}")  # sample_next checks the rest
     if idx.dim() != 2 or idx.size(1) < 1:
         raise ValueError(f"idx must have shape (B, T) with T >= 1, got {tuple(idx.shape)}")
     bs, cache = self.cfg.block_size, None

@@ -9,7 +9,7 @@ from pathlib import Path
 from safetensors.torch import load_file
 import torch, torch.nn.functional as F
 from torch import Tensor
-from .core import device_of, eval_mode
+from .core import device_of, eval_mode, InputError
 from .tokenizer import CharTokenizer
 from .data import (normalize_images, get_fashion_mnist, get_shakespeare, split_text, image_splits,
                          caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, TextBatches, CaptionBatches, CaptionTable)
@@ -26,7 +26,7 @@ def _batched(images:Tensor) -> Tensor:
     if not isinstance(images, Tensor): raise TypeError(f'images must be a torch tensor, got {type(images).__name__}')
     if (images.dtype == torch.uint8 and images.ndim == 2) or (images.is_floating_point() and images.ndim == 3):
         images = images[None]
-    if len(images) == 0: raise ValueError('no images given')
+    if len(images) == 0: raise InputError('no images given')
     return images
 
 def as_image_batch(images:Tensor) -> Tensor:
@@ -77,7 +77,7 @@ def generate_text(model:MultiModal, prompt:str, max_new_tokens:int=500, temperat
                   seed:int|None=None, tok:CharTokenizer|None=None) -> str:
     "`prompt` followed by `max_new_tokens` sampled characters"
     tok = tok or CharTokenizer()
-    if not isinstance(prompt, str) or not prompt: raise ValueError('the prompt is empty: give at least one character')
+    if not isinstance(prompt, str) or not prompt: raise InputError('the prompt is empty: give at least one character')
     ids = torch.tensor([tok.encode(prompt)], device=device_of(model))
     g = torch.Generator(device=ids.device).manual_seed(seed) if seed is not None else None
     return tok.decode(model.gpt.generate(ids, max_new_tokens, temperature=temperature, top_k=top_k, generator=g)[0])
@@ -116,7 +116,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              seed:int=0) -> dict:             # seed of the fixed reference captions for the caption loss (the run's)
     "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
     if split not in ('test', 'valid', 'train'):
-        raise ValueError(f"split must be 'test', 'valid' or 'train', got {split!r}")
+        raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
     tok, dev = tok or CharTokenizer(), device_of(model)
     x, y = _split_images(split, root)
     x, y = x[:n_images], y[:n_images]

@@ -11,7 +11,7 @@ import torch, torch.nn as nn
 import torch.distributed as dist
 from torch import Tensor
 from tqdm.auto import tqdm
-from .core import Precision
+from .core import Precision, InputError
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'lr_at', 'Meter', 'make_optimizer', 'train_step', 'progress_bar', 'fit', 'Dist', 'GraphStep']
@@ -27,7 +27,7 @@ def lr_at(step:int, # optimizer step, counted from 0 over the whole run
           final_frac:float=0.1) -> float: # the cosine schedule ends at `final_frac * lr`
     "The learning rate of step `step`: `lr` throughout, or a linear warm-up then a cosine decay to `final_frac * lr`"
     if schedule == 'constant': return lr
-    if schedule != 'cosine': raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
+    if schedule != 'cosine': raise InputError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
     warmup = min(warmup, total // 10)
     if step < warmup: return lr * (step + 1) / warmup
     t = min(1.0, (step - warmup) / max(total - 1 - warmup, 1))  # 0 -> 1 over the rest of the run

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from .core import eval_mode, save_folder, load_folder, read_config, load_weights, FolderError
+from .core import InputError, eval_mode, save_folder, load_folder, read_config, load_weights, FolderError
 from .data import ValidBatchIter
 from .loop import Meter
 from .tokenizer import CharTokenizer
@@ -28,7 +28,7 @@ def make_projector(kind:str, n_in:int, n_embd:int) -> nn.Module:
     "A map from encoder vectors to GPT embeddings: one linear layer (the blog), or Linear-GELU-Linear (LLaVA-1.5)"
     if kind == 'linear': return nn.Linear(n_in, n_embd)
     if kind == 'mlp': return nn.Sequential(nn.Linear(n_in, n_embd), nn.GELU(), nn.Linear(n_embd, n_embd))
-    raise ValueError(f"proj must be 'linear' or 'mlp', got {kind!r}")
+    raise InputError(f"proj must be 'linear' or 'mlp', got {kind!r}")
 
 class MultiModal(nn.Module):
     "A frozen vision encoder, a projector to the GPT's embeddings, and the GPT"
@@ -42,7 +42,7 @@ class MultiModal(nn.Module):
             raise TypeError(f'encoder must be a vision encoder with a cfg (see 01b), got {type(encoder).__name__}')
         self.n_img = n_tokens(encoder.cfg, image_tokens)                     # K image tokens
         if self.n_img >= gpt.cfg.block_size:
-            raise ValueError(f'{self.n_img} image tokens leave no room for a caption in block_size '
+            raise InputError(f'{self.n_img} image tokens leave no room for a caption in block_size '
                              f'{gpt.cfg.block_size}')
         self.encoder, self.gpt, self.image_tokens, self.proj_kind = freeze(encoder), gpt, image_tokens, proj
         self.proj = make_projector(proj, encoder.cfg.n_out, gpt.cfg.n_embd)

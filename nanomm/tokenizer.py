@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, operator
 from pathlib import Path
 from fastcore.basics import patch
+from .core import InputError
 
 # %% auto #0
 __all__ = ['SHAKESPEARE_CHARS', 'CharTokenizer']
@@ -39,12 +40,12 @@ class CharTokenizer:
 # %% ../nbs/00_tokenizer.ipynb #a7324a54
 @patch
 def encode(self:CharTokenizer, s:str) -> list[int]:
-    "Ids of the characters of `s`; `ValueError` naming the first unknown character and its position"
+    "Ids of the characters of `s`; `InputError` naming the first unknown character and its position"
     if not isinstance(s, str): raise TypeError(f'expected a str, got {type(s).__name__}')
     try: return [self.stoi[c] for c in s]
     except KeyError: pass
     i = next(i for i,c in enumerate(s) if c not in self.stoi)
-    raise ValueError(f'character {s[i]!r} at position {i} is not in the vocabulary of {self.vocab_size} characters')
+    raise InputError(f'character {s[i]!r} at position {i} is not in the vocabulary of {self.vocab_size} characters')
 
 # %% ../nbs/00_tokenizer.ipynb #b1d2e3f4
 @patch
@@ -69,7 +70,7 @@ def to_dict(self:CharTokenizer) -> dict:
 def from_dict(cls:CharTokenizer, d:dict):
     "A tokenizer from the dict written by `to_dict`"
     if not isinstance(d, dict) or d.get('kind') != 'char' or not isinstance(d.get('chars'), str):
-        raise ValueError('not a nanomm character tokenizer')
+        raise InputError('not a nanomm character tokenizer')
     return cls(d['chars'])
 
 # %% ../nbs/00_tokenizer.ipynb #c2d3e4f5
@@ -82,5 +83,5 @@ def save(self:CharTokenizer, path):
 def load(cls:CharTokenizer, path):
     "The tokenizer saved at `path`"
     try: d = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e: raise ValueError(f'{path} is not valid JSON: {e}') from None
+    except json.JSONDecodeError as e: raise InputError(f'{path} is not valid JSON: {e}') from None
     return cls.from_dict(d)

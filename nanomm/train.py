@@ -4,15 +4,15 @@
 
 # %% ../nbs/05_train.ipynb #4cb240d1
 from __future__ import annotations
-import contextlib, copy, math, warnings
+import contextlib, copy, io, json, math, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
-from .core import Precision, RunLock, RunLockedError, atomic_write, get_device, save_folder
-from safetensors.torch import save_file
+from .core import Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device
+from safetensors.torch import save
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
                          TrainBatchIter, CAPTIONS, TEXT_MODES, VALIDATION)
@@ -25,8 +25,8 @@ from .gpt import GPTConfig, GPT
 from .multimodal import MultiModal, PROJECTIONS, RUN_FORMAT, batch_loss, evaluate_losses
 
 # %% auto #0
-__all__ = ['PRESETS', 'MODEL_FIELDS', 'TrainConfig', 'load_run_data', 'save_checkpoint', 'load_train_state', 'plot_history',
-           'train']
+__all__ = ['PRESETS', 'MODEL_FIELDS', 'TrainConfig', 'load_run_data', 'CheckpointError', 'save_checkpoint', 'load_train_state',
+           'plot_history', 'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
@@ -73,6 +73,7 @@ class TrainConfig:
     validation:str = 'holdout'     # 'holdout': 5,000 training images and 5% of the text; 'test': the blog's way
     mixed_precision:bool = True    # bf16 autocast on GPUs (fp16 + GradScaler on older ones); the GPT stays fp32 on CPUs
     fast:bool = True               # CUDA only: fused AdamW and every step replayed as a CUDA graph
+    deterministic:bool = False     # deterministic algorithms only: identical runs give identical weights on GPUs too
     seed:int = 0                   # seeds the model, the batches and dropout
     device:str|None = None         # 'cuda', 'mps' or 'cpu'; the best available if None
 
@@ -109,26 +110,26 @@ _CHOICES = dict(encoder_arch=('resnet', 'vit'), image_tokens=IMAGE_TOKENS, proj=
 
 @patch
 def _check(self:TrainConfig):
-    "Raise a `ValueError` that names the setting, for any setting that cannot work"
+    "Raise an `InputError` that names the setting, for any setting that cannot work"
     small = [f for f in _POSITIVE if getattr(self, f) < 1]
     small += [f for f in ('text_batches', 'caption_batches') if getattr(self, f) is not None and getattr(self, f) < 0]
     small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
     small += [f for f in ('enc_epochs', 'epochs') if getattr(self, f) < 0]
     small += ['enc_channels'] if min(self.enc_channels, default=0) < 1 else []
-    if small: raise ValueError(f'these settings must be positive (epochs and batch caps may be 0): {", ".join(small)}')
+    if small: raise InputError(f'these settings must be positive (epochs and batch caps may be 0): {", ".join(small)}')
     for name, choices in _CHOICES.items():
         if getattr(self, name) not in choices:
-            raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {getattr(self, name)!r}")
+            raise InputError(f"{name} must be one of {', '.join(map(repr, choices))}, got {getattr(self, name)!r}")
     if not (0 < self.lr < math.inf and 0 < self.enc_lr < math.inf and 0 <= self.dropout < 1
             and 0 <= self.grad_clip < math.inf
             and self.weight_decay >= 0):
-        raise ValueError('lr and enc_lr must be > 0, dropout in [0, 1), grad_clip and weight_decay >= 0')
+        raise InputError('lr and enc_lr must be > 0, dropout in [0, 1), grad_clip and weight_decay >= 0')
     self.gpt_config()                                                   # GPTConfig checks its own sizes
     self.pretrain_config()                                              # and PretrainConfig its own
     k = n_tokens(self.encoder_config(), self.image_tokens)
     longest = max(len(c) for syns in CAPTIONS for c in syns)
     if self.block_size < k + longest:
-        raise ValueError(f'block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
+        raise InputError(f'block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
                          f'{longest} characters')
 
 # %% ../nbs/05_train.ipynb #c2d3e4f6
@@ -140,15 +141,15 @@ def from_dict(cls:TrainConfig, d:dict):
     d = {_RENAMED.get(k, k): v for k, v in d.items()}
     if 'validation' not in d: d['validation'] = 'test'                  # 0.0.1 validated on the test split
     unknown = set(d) - {f.name for f in fields(cls)}
-    if unknown: raise ValueError(f'unknown TrainConfig fields: {", ".join(sorted(unknown))}')
+    if unknown: raise InputError(f'unknown TrainConfig fields: {", ".join(sorted(unknown))}')
     return cls(**d)
 
 @patch(cls_method=True)
 def from_preset(cls:TrainConfig, name:str='blog', **overrides):
     "The preset `name` with `overrides` applied"
-    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; choose from {", ".join(PRESETS)}')
+    if name not in PRESETS: raise InputError(f'unknown preset {name!r}; choose from {", ".join(PRESETS)}')
     bad = set(overrides) - {f.name for f in fields(cls)}
-    if bad: raise ValueError(f'unknown TrainConfig fields: {", ".join(sorted(bad))}')
+    if bad: raise InputError(f'unknown TrainConfig fields: {", ".join(sorted(bad))}')
     return cls(**{**PRESETS[name], 'preset': name, **overrides})
 
 # %% ../nbs/05_train.ipynb #c2d3e4f8
@@ -199,10 +200,30 @@ def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:li
     return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=asdict(cfg), tokenizer=tok.to_dict(),
                 history=copy.deepcopy(history), **(extra or {}))
 
-def _write_checkpoint(run_dir:Path, state:dict, conf:dict):
-    "Write `train_state.pt`, then `model.safetensors` and `config.json`, each atomically"
-    atomic_write(run_dir/'train_state.pt', lambda p: torch.save(state, p))
-    save_folder(run_dir, state['model'], conf, format=RUN_FORMAT)
+class CheckpointError(OSError):
+    "A checkpoint that could not be written (a full disk, say); the last whole one is still there"
+
+def _checkpoint_files(run_dir:Path, state:dict, conf:dict, fam:dict|None=None) -> dict:
+    "The files of a checkpoint, as bytes: the training state, the model, its config, the familiarity, the loss plot"
+    buf, png = io.BytesIO(), io.BytesIO()
+    torch.save(state, buf)
+    plot_history(conf['history']).savefig(png, format='png', dpi=80)
+    files = {run_dir/'train_state.pt': buf.getvalue(),
+             run_dir/'model.safetensors': save({k: v.contiguous() for k, v in state['model'].items()},
+                                               metadata={'format': RUN_FORMAT}),
+             run_dir/'config.json': json.dumps(conf, indent=1).encode()}
+    if fam: files[run_dir/'familiarity.safetensors'] = save(fam)
+    return {**files, run_dir/'loss.png': png.getvalue()}
+
+def _write_checkpoint(run_dir:Path, state:dict, conf:dict, fam:dict|None=None, last:int|None=None):
+    "Write a checkpoint's files, all or none; a `CheckpointError` naming the last whole checkpoint (epoch `last`)"
+    try: atomic_write_all(_checkpoint_files(run_dir, state, conf, fam))
+    except OSError as e:
+        epochs = state['train']['epochs']
+        if last: whole = (f'the last whole checkpoint is epoch {last} of {epochs}; once there is room, continue with '
+                          f'`nanomm train --resume --out {run_dir}`')
+        else: whole = 'no checkpoint was saved yet; once there is room, train again'
+        raise CheckpointError(f'the checkpoint of epoch {state["epoch"]} was not saved: {e}; {whole}') from e
 
 def save_checkpoint(run_dir, model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, opt, scaler, epoch:int,
                     extra:dict|None=None):
@@ -218,9 +239,9 @@ def load_train_state(run_dir) -> dict:
     if not p.exists(): raise FileNotFoundError(f'{p} not found: nothing to resume in {run_dir}')
     try: s = torch.load(p, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f'{p} is truncated or not a nanomm training state ({type(e).__name__})') from None
+        raise InputError(f'{p} is truncated or not a nanomm training state ({type(e).__name__})') from None
     if not isinstance(s, dict) or s.get('format') not in ('nanomm-run-v1', RUN_FORMAT):
-        raise ValueError(f'{p} is not a nanomm training state')
+        raise InputError(f'{p} is not a nanomm training state')
     s['history'] = [{k.replace('vision', 'caption'): v for k, v in h.items()} for h in s['history']]   # 0.0.1's names
     return s
 
@@ -257,7 +278,7 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, dev, pro
             src = enc_dir if resume else cfg.encoder
             diff = ', '.join(f'{k} {got.get(k)!r} (config: {want.get(k)!r})' for k in sorted(set(got) | set(want))
                              if got.get(k) != want.get(k))
-            raise ValueError(f'the encoder in {src} does not match the run config: {diff}')
+            raise InputError(f'the encoder in {src} does not match the run config: {diff}')
         if not resume and main: save_encoder(enc, enc_dir)          # the run keeps its own copy
     else:
         if progress and main:
@@ -277,7 +298,7 @@ MODEL_FIELDS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'encoder_arch', 'en
 def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
     "Fail if `cfg` describes another model than the run's; warn if other settings changed"
     diff = [f for f in MODEL_FIELDS if getattr(saved, f) != getattr(cfg, f)]
-    if diff: raise ValueError(f'cannot resume {run_dir}: its model differs from this config in {", ".join(diff)}')
+    if diff: raise InputError(f'cannot resume {run_dir}: its model differs from this config in {", ".join(diff)}')
     changed = [f.name for f in fields(TrainConfig)
                if f.name not in (*MODEL_FIELDS, 'device') and getattr(saved, f.name) != getattr(cfg, f.name)]
     if changed:
@@ -330,8 +351,8 @@ def train(cfg:TrainConfig, # what to train and how
     "Train (or resume) a run into `run_dir`; return the model and the per-epoch history"
     run_dir, d = Path(run_dir), Dist.setup()
     if d.world > 1 and min(cfg.text_bs, cfg.caption_bs, cfg.enc_bs) < d.world:
-        raise ValueError(f'every batch size must be at least the number of processes ({d.world}) to split among them')
-    with _lock(run_dir, d):
+        raise InputError(f'every batch size must be at least the number of processes ({d.world}) to split among them')
+    with _lock(run_dir, d), deterministic(cfg.deterministic):
         if not resume and (run_dir/'train_state.pt').exists():
             raise FileExistsError(f'{run_dir} already holds a run: continue it with '
                                   f'`nanomm train --resume --out {run_dir}` '
@@ -369,11 +390,10 @@ def train(cfg:TrainConfig, # what to train and how
         if progress and d.main and start < cfg.epochs:
             print(f'stage 2: epochs {start + 1}-{cfg.epochs} of text and captions, {per_epoch} steps each', flush=True)
         writer = ThreadPoolExecutor(1) if dev.type == 'cuda' else None   # checkpoints in the background on a GPU
-        pending = []
+        pending, saved = [], [start]                                   # saved: the epoch of the last whole checkpoint
         def write(state, conf, fam=None):
-            _write_checkpoint(run_dir, state, conf)
-            if fam: atomic_write(run_dir/'familiarity.safetensors', lambda p: save_file(fam, p))
-            plot_history(conf['history'], run_dir/'loss.png')
+            _write_checkpoint(run_dir, state, conf, fam, saved[0])
+            saved[0] = state['epoch']
 
         def on_epoch(epoch, t, secs):
             ev = evaluate_losses(model, text_va, cap_va, precision)

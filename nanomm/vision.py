@@ -4,13 +4,13 @@
 
 # %% ../nbs/01b_vision.ipynb #100b0003
 from __future__ import annotations
-import functools, hashlib, importlib
+import functools, hashlib, importlib, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
-from safetensors.torch import save_file, load_file
-from .core import (Precision, eval_mode, device_of, atomic_write, save_folder, load_folder, load_weights,
+from safetensors.torch import save, load_file
+from .core import (InputError, Precision, eval_mode, device_of, atomic_write, save_folder, load_folder, load_weights,
                          FolderError)
 from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
 from .loop import fit, lr_at, SCHEDULES, GraphStep, Dist, train_step, make_optimizer
@@ -39,7 +39,7 @@ def _encoders() -> dict:
 
 def n_tokens(cfg, tokens:str='pooled') -> int:
     "How many vectors an encoder with config `cfg` gives per image for `tokens`"
-    if tokens not in IMAGE_TOKENS: raise ValueError(f"image tokens must be 'pooled' or 'patches', got {tokens!r}")
+    if tokens not in IMAGE_TOKENS: raise InputError(f"image tokens must be 'pooled' or 'patches', got {tokens!r}")
     return 1 if tokens == 'pooled' else cfg.n_patches
 
 def encoder_config(d:dict):
@@ -48,11 +48,11 @@ def encoder_config(d:dict):
     if 'kind' not in d: d = {k: v for k, v in d.items() if k in ('in_channels', 'channels', 'ks')}   # nanomm 0.0.1
     kind = d.pop('kind', 'resnet')
     encs = _encoders()
-    if kind not in encs: raise ValueError(f"unknown encoder kind {kind!r}; known: {', '.join(encs)}")
+    if kind not in encs: raise InputError(f"unknown encoder kind {kind!r}; known: {', '.join(encs)}")
     cfg_cls = encs[kind][0]
     names = {f.name for f in fields(cfg_cls)}
     unknown = set(d) - names
-    if unknown: raise ValueError(f"{kind} encoder configs have no field {', '.join(sorted(unknown))}")
+    if unknown: raise InputError(f"{kind} encoder configs have no field {', '.join(sorted(unknown))}")
     return cfg_cls(**d)
 
 def config_dict(cfg) -> dict:
@@ -132,12 +132,12 @@ class PretrainConfig:
     fast:bool = True # CUDA only: fused Adam and each step replayed as a CUDA graph
 
     def __post_init__(self):
-        if self.epochs < 0 or self.bs < 1: raise ValueError('epochs must be >= 0 and bs >= 1')
+        if self.epochs < 0 or self.bs < 1: raise InputError('epochs must be >= 0 and bs >= 1')
         if self.schedule not in SCHEDULES:
-            raise ValueError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
-        if not (0 < self.lr < float('inf')): raise ValueError(f'lr must be a positive number, got {self.lr}')
+            raise InputError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+        if not (0 < self.lr < float('inf')): raise InputError(f'lr must be a positive number, got {self.lr}')
         if not (0 <= self.label_smoothing < 1 and 0 <= self.erase <= 1 and self.weight_decay >= 0):
-            raise ValueError('label_smoothing must be in [0, 1), erase in [0, 1] and weight_decay >= 0')
+            raise InputError('label_smoothing must be in [0, 1), erase in [0, 1] and weight_decay >= 0')
 
 # %% ../nbs/01b_vision.ipynb #100b0015
 def _image_batches(x:Tensor, y:Tensor, cfg:PretrainConfig, epoch:int):
@@ -246,8 +246,10 @@ def cached_features(encoder:nn.Module, images:Tensor, tokens:str='pooled', batch
         except Exception: pass                                 # unreadable cache entry: recompute and replace it
     feats = encode_images(encoder, images, tokens, batch_size)
     if cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, lambda p: save_file({'features': feats.cpu().contiguous()}, p))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, save({'features': feats.cpu().contiguous()}))
+        except OSError as e: warnings.warn(f'features not cached ({e}); they are recomputed next time')
     return feats
 
 # %% ../nbs/01b_vision.ipynb #c11324e2

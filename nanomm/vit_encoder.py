@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 from torch import Tensor
+from .core import InputError
 from .gpt import Block
 from .vision import register_encoder
 
@@ -41,9 +42,9 @@ class ViTConfig:
 
     def __post_init__(self):
         if self.image_size % self.patch_size:
-            raise ValueError(f'patch_size {self.patch_size} must divide image_size {self.image_size}')
+            raise InputError(f'patch_size {self.patch_size} must divide image_size {self.image_size}')
         if self.n_embd % self.n_head:
-            raise ValueError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
+            raise InputError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
 
     @property
     def n_out(self) -> int: return self.n_embd                                # width of each output vector

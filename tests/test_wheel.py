@@ -27,7 +27,16 @@ def test_wheel_installs_and_runs(tmp_path):
     work = tmp_path/'work'
     work.mkdir()                                         # nothing of the clone is on the path here
     assert 'pretrain-encoder' in sh(bin_/'nanomm', '--help', cwd=work, env=env)
+    if os.environ.get('NANOMM_DATA'): _round_trip(bin_, work, env)
+    # the README's install line, `pip install "nanomm @ git+URL"`, with a clone of this repository as the URL
+    clone = tmp_path/'clone'
+    sh('git', 'clone', '-q', root, clone)
+    sh(bin_/'python', '-m', 'pip', 'install', '-q', '--force-reinstall', '--no-deps', f'nanomm @ git+file://{clone}')
+    assert 'pretrain-encoder' in sh(bin_/'nanomm', '--help', cwd=work, env=env)
     if not os.environ.get('NANOMM_DATA'): pytest.skip('no NANOMM_DATA: --help works, the round trip needs the data')
+
+def _round_trip(bin_, work, env):
+    "Train a tiny run with the installed `nanomm`, then caption a picture with it"
     sh(bin_/'nanomm', 'train', '--preset', 'quick', '--out', 'run', '--device', 'cpu', '--n-layer', 1, '--n-head', 2,
        '--n-embd', 16, '--block-size', 32, '--enc-channels', '8,8,8,8', '--enc-epochs', 0, '--epochs', 1, '--text-batches', 2,
        '--caption-batches', 2, '--train-images', 256, cwd=work, env=env)
