@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
-from .core import Precision, RunLock, RunLockedError, atomic_write, get_device, save_folder
+from .core import Precision, RunLock, RunLockedError, atomic_write, get_device, new_figure, save_folder
 from safetensors.torch import save_file
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
@@ -227,9 +227,8 @@ def load_train_state(run_dir) -> dict:
 # %% ../nbs/05_train.ipynb #f00cddd5
 def plot_history(history:list, path=None):
     "A figure of train/validation loss per task by epoch; saved to `path` if given"
-    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
-    fig = Figure(figsize=(9, 3.2))
+    fig = new_figure(figsize=(9, 3.2))
     axs = fig.subplots(1, 2)
     ep = [h['epoch'] for h in history]
     titles = ('Shakespeare (nats/char)', 'captions (nats/char, no padding)')
