@@ -9,7 +9,7 @@ from pathlib import Path
 from safetensors.torch import load_file
 import torch, torch.nn.functional as F
 from torch import Tensor
-from .core import device_of, eval_mode, InputError
+from .core import device_of, eval_mode, InputError, new_figure
 from .tokenizer import CharTokenizer
 from .data import (normalize_images, get_fashion_mnist, get_shakespeare, split_text, image_splits,
                          caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, TextBatches, CaptionBatches, CaptionTable)
@@ -145,10 +145,9 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
 # %% ../nbs/06_inference.ipynb #a4faa10c
 def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, titles:list|None=None):
     "A grid of images with their captions; with `labels`, right ones marked ✓ in green and wrong ones ✗ in red"
-    from matplotlib.figure import Figure
     n = len(captions)
     nrows = math.ceil(n / ncols)
-    fig = Figure(figsize=(ncols * 1.3, nrows * 1.5))
+    fig = new_figure(figsize=(ncols * 1.3, nrows * 1.5))
     axs = fig.subplots(nrows, ncols, squeeze=False).flatten()
     for i, ax in enumerate(axs):
         ax.axis('off')
@@ -164,9 +163,8 @@ def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, ti
 
 def plot_confusion(cm, path=None):
     "The confusion matrix as a labelled heat map"
-    from matplotlib.figure import Figure
     cm = torch.as_tensor(cm)
-    fig = Figure(figsize=(5.5, 5))
+    fig = new_figure(figsize=(5.5, 5))
     ax = fig.subplots()
     ax.imshow(cm, cmap='Blues')
     ax.set_xticks(range(10), FMNIST_CLASSES, rotation=60, fontsize=7)
@@ -212,9 +210,8 @@ def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTok
 
 def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=None):
     "For each image, the attention of each caption character on the image's patches, drawn over the picture"
-    from matplotlib.figure import Figure
     n, cols = len(captions), min(max_chars, max(len(c) + 1 for c in captions)) + 1
-    fig = Figure(figsize=(cols * 1.0, n * 1.15))
+    fig = new_figure(figsize=(cols * 1.0, n * 1.15))
     axs = fig.subplots(n, cols, squeeze=False)
     for i, (img, cap, w) in enumerate(zip(images, captions, weights)):
         side = math.isqrt(w.shape[1])

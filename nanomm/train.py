@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
-from .core import Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device
+from .core import (Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device,
+                         new_figure)
 from safetensors.torch import save
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
@@ -248,9 +249,8 @@ def load_train_state(run_dir) -> dict:
 # %% ../nbs/05_train.ipynb #f00cddd5
 def plot_history(history:list, path=None):
     "A figure of train/validation loss per task by epoch; saved to `path` if given"
-    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
-    fig = Figure(figsize=(9, 3.2))
+    fig = new_figure(figsize=(9, 3.2))
     axs = fig.subplots(1, 2)
     ep = [h['epoch'] for h in history]
     titles = ('Shakespeare (nats/char)', 'captions (nats/char, no padding)')
