@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
-from .core import get_device, InputError, RunLock
+from .core import get_device, InputError, RunLock, atomic_write
 from .data import cache_dir, get_fashion_mnist, image_splits, FMNIST_CLASSES
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache)
@@ -35,7 +35,7 @@ def remember_run(run_dir):
     "Record `run_dir` as the most recent run"
     f = last_run_file()
     f.parent.mkdir(parents=True, exist_ok=True)
-    f.write_text(str(Path(run_dir).resolve()))
+    atomic_write(f, str(Path(run_dir).resolve()).encode())
 
 def resolve_run(run=None) -> Path:
     "`run`, or the most recent run `nanomm train` wrote"
@@ -261,8 +261,11 @@ def cmd_train(a):
         return
     if main: print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {dev}; run directory: {out}",
                    flush=True)
-    a.out_dir, had_run = out, (out/'train_state.pt').exists()
+    a.out_dir, had_run, new_dir = out, (out/'train_state.pt').exists(), not out.exists()
     try: model, hist = train(cfg, out, resume=a.resume, root=a.data)
+    except BaseException:                                  # a folder this command made and left empty goes again
+        if main and new_dir and out.is_dir() and {p.name for p in out.iterdir()} <= {'.lock'}: shutil.rmtree(out)
+        raise
     # a run this command checkpointed, even if interrupted, is the last run
     finally:
         if main and (out/'train_state.pt').exists() and (a.resume or not had_run):
@@ -301,6 +304,7 @@ def cmd_caption(a):
 
 def cmd_generate(a):
     "Write text after a prompt"
+    if a.seed is not None and not 0 <= a.seed < 2**63: raise CLIError(f'--seed must be in [0, 2**63), got {a.seed}')
     model, tok, _ = load_model(resolve_run(a.run), _device(a.device))
     print(generate_text(model, a.prompt, a.max_new_tokens, a.temperature, a.top_k, a.seed, tok))
 
@@ -312,8 +316,9 @@ def cmd_eval(a):
     if a.split == 'valid' and conf.get('train', {}).get('validation', 'test') == 'test':
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
+    training = RunLock.held(run)                           # the numbers below are of the checkpoint loaded now
     r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=conf.get('train', {}).get('seed', 0))
-    r.update(epoch=conf.get('epoch'), epochs=conf.get('train', {}).get('epochs'), training=RunLock.held(run))
+    r.update(epoch=conf.get('epoch'), epochs=conf.get('train', {}).get('epochs'), training=training)
     status = run_status(run, conf, r['training'])
     if status and not a.json: print(status)
     if a.json:
@@ -368,24 +373,56 @@ COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'capti
 # anything else is a bug in nanomm and shows its traceback
 USER_ERRORS = (InputError, OSError)
 
+_OOM = (getattr(torch, 'OutOfMemoryError', torch.cuda.OutOfMemoryError),)
+
+def _report(e:Exception) -> int:
+    "Print `e` as one line if it is the user's to fix, else with its traceback; the exit status"
+    if isinstance(e, USER_ERRORS): msg = str(e)
+    elif isinstance(e, _OOM) or "can't allocate memory" in str(e):
+        msg = 'out of memory: try smaller batches (--text-bs, --caption-bs, --enc-bs) or a smaller model'
+    elif _world() > 1 and not _main_process() and isinstance(e, RuntimeError):
+        msg = f'process {os.environ.get("RANK")} stopped because another process failed ({str(e).splitlines()[0]})'
+    else:
+        traceback.print_exc()
+        print(f'nanomm: unexpected error ({type(e).__name__}): the traceback above says where; unless it comes from '
+              'your setup, it is a bug in nanomm: please report it with the traceback', file=sys.stderr)
+        return 1
+    print(f'nanomm: error: {msg}', file=sys.stderr)
+    return 1
+
+def _world() -> int: return int(os.environ.get('WORLD_SIZE', '1'))
+
+# %% ../nbs/07_cli.ipynb #734aee35
 class Stopped(KeyboardInterrupt):
     "SIGTERM, as a scheduler, `timeout` or a container stop sends it: handled as Ctrl-C is"
 
-_stopping = []                                          # set once SIGTERM arrived (torchrun's peers then fail too)
+_stopping = []                                          # the SIGTERMs this process got
 def _on_sigterm(signum, frame):
     _stopping.append(signum)
-    raise Stopped()
+    if len(_stopping) == 1: raise Stopped()            # once: a second one must not cut the clean-up short
 
 def _interrupted(a, stopped:bool) -> int:
     "Say (on the first process) that the command was stopped and how to continue a run; the exit status"
     out, hint = getattr(a, 'out_dir', None), ''
     if a.cmd == 'train' and out is not None and (out/'train_state.pt').exists():
-        try: hint = f"; the last whole checkpoint is epoch {load_train_state(out)['epoch']}"
-        except (InputError, OSError): pass
-        hint += f'; continue with: nanomm train --resume --out {out}'
+        try: s = load_train_state(out)
+        except (InputError, OSError): s = None
+        if s is not None and s['epoch'] < s['train']['epochs']:
+            hint = (f"; the last whole checkpoint is epoch {s['epoch']}; continue with: nanomm train --resume "
+                    f"--out {out}")
     if _main_process(): print(f"nanomm: {'stopped (SIGTERM)' if stopped else 'interrupted'}{hint}", file=sys.stderr)
     return 128 + signal.SIGTERM if stopped else 130
 
+def _cause(e:BaseException, kind) -> BaseException|None:
+    "`e`, or the exception of type `kind` it was raised while handling (a Ctrl-C that a clean-up error replaced)"
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, kind): return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
+
+# %% ../nbs/07_cli.ipynb #8dea2ffb
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
     p = make_parser()
@@ -398,23 +435,17 @@ def main(argv=None) -> int:
     fmt = warnings.formatwarning
     warnings.formatwarning = lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'   # one line
     main_thread = threading.current_thread() is threading.main_thread()   # signal handlers live there only
-    on_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    on_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else _on_sigterm
     try:
         COMMANDS[a.cmd](a)
         return 0
     except KeyboardInterrupt as e: return _interrupted(a, isinstance(e, Stopped) or bool(_stopping))
     except Exception as e:
-        if _stopping: return _interrupted(a, True)      # a peer process stopped first: its error is no bug
         if debug: raise
-        if isinstance(e, USER_ERRORS):
-            print(f'nanomm: error: {e}', file=sys.stderr)
-            return 1
-        traceback.print_exc()
-        print(f'nanomm: internal error ({type(e).__name__}); this is a bug in nanomm: please report it with the '
-              'traceback above', file=sys.stderr)
-        return 1
+        if _stopping or _cause(e, KeyboardInterrupt): return _interrupted(a, bool(_stopping))   # stopped, then failing
+        return _report(e)
     finally:
         warnings.formatwarning = fmt
-        if on_term is not None: signal.signal(signal.SIGTERM, on_term)
+        if main_thread: signal.signal(signal.SIGTERM, signal.SIG_DFL if on_term is None else on_term)
 
 if __name__ == '__main__' and not in_ipython(): sys.exit(main())   # `python -m nanomm.cli`, as torchrun runs it

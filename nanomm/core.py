@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_core.ipynb #c0e00003
 from __future__ import annotations
-import contextlib, functools, io, json, os, tempfile
+import contextlib, functools, io, json, os, signal, tempfile, threading, warnings
 from pathlib import Path
 import torch, torch.nn as nn
 from safetensors.torch import save, load_file
@@ -83,19 +83,28 @@ def eval_mode(model:nn.Module):
 # %% ../nbs/00a_core.ipynb #5d568c76
 @contextlib.contextmanager
 def deterministic(enabled:bool=True):
-    "Inside the block PyTorch runs deterministic algorithms only, so identical runs give identical results on GPUs too"
+    "Inside the block PyTorch runs deterministic algorithms only (an `InputError` names an operation that has none)"
     if not enabled:
         yield
         return
-    os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')  # cuBLAS reads it when CUDA first multiplies matrices
+    env = os.environ.get('CUBLAS_WORKSPACE_CONFIG')
+    if env is None:                                              # cuBLAS reads it when CUDA first multiplies matrices
+        if torch.cuda.is_available() and torch.cuda.is_initialized():
+            warnings.warn('deterministic: CUDA started before CUBLAS_WORKSPACE_CONFIG was set; set '
+                          'CUBLAS_WORKSPACE_CONFIG=:4096:8 in the environment before starting Python')
+        os.environ['CUBLAS_WORKSPACE_CONFIG'] = ':4096:8'
     was = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
            torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
-    torch.use_deterministic_algorithms(True, warn_only=True)     # an operation without a deterministic version warns
+    torch.use_deterministic_algorithms(True)     # attention's backward on GPUs then takes its deterministic version too
     torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
     try: yield
+    except RuntimeError as e:
+        if 'deterministic' not in str(e): raise
+        raise InputError(f'deterministic mode: {str(e).splitlines()[0]}') from e
     finally:
         torch.use_deterministic_algorithms(was[0], warn_only=was[1])
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = was[2], was[3]
+        if env is None: os.environ.pop('CUBLAS_WORKSPACE_CONFIG', None)
 
 # %% ../nbs/00a_core.ipynb #c0e0000f
 @functools.cache
@@ -108,9 +117,16 @@ def _umask() -> int:
 class WriteError(OSError):
     "A file that could not be written (a full disk, no permission); the file it was to replace is whole"
 
+def _write_error(path, e:OSError) -> WriteError:
+    "A `WriteError` naming `path`, with the errno of `e` (ENOSPC for a full disk)"
+    err = WriteError(f'{path}: could not write it ({e.strerror or e})')
+    err.errno = e.errno
+    return err
+
 def _write_tmp(path:Path, data) -> str:
     "A temporary file beside `path` holding `data` (bytes, or a function that writes a path), flushed to disk"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    except OSError as e: raise _write_error(path, e) from e
     try:
         if isinstance(data, (bytes, bytearray, memoryview)):
             with os.fdopen(fd, 'wb') as f: f.write(data)
@@ -121,20 +137,45 @@ def _write_tmp(path:Path, data) -> str:
         os.chmod(tmp, 0o666 & ~_umask())                   # mkstemp makes private files; give the usual permissions
     except BaseException as e:
         if os.path.exists(tmp): os.remove(tmp)
-        if not isinstance(e, OSError): raise
-        err = WriteError(f'{path}: could not write it ({e.strerror or e})')
-        err.errno = e.errno                                 # ENOSPC for a full disk
-        raise err from e
+        if isinstance(e, OSError): raise _write_error(path, e) from e
+        raise
     return tmp
+
+@contextlib.contextmanager
+def _signals_held():
+    "Ctrl-C and SIGTERM that come inside the block are handled when it ends, so it is never stopped halfway"
+    if threading.current_thread() is not threading.main_thread():   # handlers run in the main thread only
+        yield
+        return
+    came, sigs = [], [signal.SIGINT, signal.SIGTERM]
+    old = {sig: signal.signal(sig, lambda signum, frame: came.append(signum)) for sig in sigs}
+    try: yield
+    finally:
+        for sig, h in old.items(): signal.signal(sig, h)
+        for sig in dict.fromkeys(came):                     # now as they would have been
+            h = old[sig]
+            if callable(h): h(sig, None)
+            elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)
+
+def _fsync_dir(d:Path):
+    "Flush the folder `d`'s entries (the renames) to disk, where the system allows it"
+    try:
+        fd = os.open(d, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+    except OSError: pass                                    # Windows cannot open folders; nothing to do there
 
 def atomic_write_all(files:dict):
     "Write every file of `files` (path -> bytes, or `write(tmp_path)`) to a temporary file, then rename them all"
     tmps = {}
     try:
         for path, data in files.items(): tmps[Path(path)] = _write_tmp(Path(path), data)
-        for path, tmp in list(tmps.items()):               # every file is on disk: now the names, in order
-            os.replace(tmp, path)
-            del tmps[path]
+        with _signals_held():                              # every file is on disk: now the names, in order, unbroken
+            for path, tmp in list(tmps.items()):
+                try: os.replace(tmp, path)
+                except OSError as e: raise _write_error(path, e) from e
+                del tmps[path]
+        for d in {p.parent for p in map(Path, files)}: _fsync_dir(d)
     finally:
         for tmp in tmps.values():                          # a failure or an interrupt leaves no temporary file
             if os.path.exists(tmp): os.remove(tmp)
@@ -214,10 +255,10 @@ def new_figure(**kwargs):
 class RunLockedError(InputError):
     "Another process holds the run folder"
 
-def _try_lock(f) -> bool:
+def _try_lock(f, shared:bool=False) -> bool:
     try:
         import fcntl
-        try: fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try: fcntl.flock(f.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except OSError: return False
     except ImportError:                                       # Windows
         import msvcrt
@@ -245,7 +286,7 @@ class RunLock:
 
     @staticmethod
     def held(run_dir) -> bool:
-        "Whether a process holds the lock of `run_dir` now (a run still training)"
-        p = Path(run_dir)/'.lock'
-        if not p.exists(): return False
-        with open(p, 'a+') as f: return not _try_lock(f)     # closing the file releases our probe at once
+        "Whether a process holds the lock of `run_dir` now (a run still training); False where it cannot be told"
+        try:
+            with open(Path(run_dir)/'.lock', 'rb') as f: return not _try_lock(f, shared=True)   # closing releases it
+        except OSError: return False                          # no lock file, or one we may not read

@@ -226,7 +226,7 @@ class TextBatches:
                  seed:int=0): # seeds the order
         if mode not in TEXT_MODES: raise InputError(f"mode must be 'chunks' or 'random', got {mode!r}")
         if len(data) < block_size + 1:
-            raise ValueError(f'need more than block_size={block_size} tokens, got {len(data)}')
+            raise InputError(f'need more than block_size={block_size} tokens, got {len(data)}')
         self.data, self.bs, self.block_size, self.mode = data, bs, block_size, mode
         self.shuffle, self.seed = shuffle, seed
         self.n_windows = (len(data) - 1) // block_size

@@ -74,7 +74,7 @@ class TrainConfig:
     validation:str = 'holdout'     # 'holdout': 5,000 training images and 5% of the text; 'test': the blog's way
     mixed_precision:bool = True    # bf16 autocast on GPUs (fp16 + GradScaler on older ones); the GPT stays fp32 on CPUs
     fast:bool = True               # CUDA only: fused AdamW and every step replayed as a CUDA graph
-    deterministic:bool = False     # deterministic algorithms only: identical runs give identical weights on GPUs too
+    deterministic:bool = False     # deterministic algorithms only, so that identical runs end alike on GPUs too
     seed:int = 0                   # seeds the model, the batches and dropout
     device:str|None = None         # 'cuda', 'mps' or 'cpu'; the best available if None
 
@@ -125,6 +125,7 @@ def _check(self:TrainConfig):
             and 0 <= self.grad_clip < math.inf
             and self.weight_decay >= 0):
         raise InputError('lr and enc_lr must be > 0, dropout in [0, 1), grad_clip and weight_decay >= 0')
+    if not 0 <= self.seed < 2**63: raise InputError(f'seed must be in [0, 2**63), got {self.seed}')
     self.gpt_config()                                                   # GPTConfig checks its own sizes
     self.pretrain_config()                                              # and PretrainConfig its own
     k = n_tokens(self.encoder_config(), self.image_tokens)
@@ -205,16 +206,16 @@ class CheckpointError(OSError):
     "A checkpoint that could not be written (a full disk, say); the last whole one is still there"
 
 def _checkpoint_files(run_dir:Path, state:dict, conf:dict, fam:dict|None=None) -> dict:
-    "The files of a checkpoint, as bytes: the training state, the model, its config, the familiarity, the loss plot"
+    "The files of a checkpoint, as bytes, in the order they are renamed into place: the training state comes last"
     buf, png = io.BytesIO(), io.BytesIO()
     torch.save(state, buf)
     plot_history(conf['history']).savefig(png, format='png', dpi=80)
-    files = {run_dir/'train_state.pt': buf.getvalue(),
-             run_dir/'model.safetensors': save({k: v.contiguous() for k, v in state['model'].items()},
+    files = {run_dir/'model.safetensors': save({k: v.contiguous() for k, v in state['model'].items()},
                                                metadata={'format': RUN_FORMAT}),
-             run_dir/'config.json': json.dumps(conf, indent=1).encode()}
+             run_dir/'config.json': json.dumps(conf, indent=1).encode(), run_dir/'loss.png': png.getvalue()}
     if fam: files[run_dir/'familiarity.safetensors'] = save(fam)
-    return {**files, run_dir/'loss.png': png.getvalue()}
+    # where a resumed run continues: last, so a run stopped between two renames redoes that epoch, exactly
+    return {**files, run_dir/'train_state.pt': buf.getvalue()}
 
 def _write_checkpoint(run_dir:Path, state:dict, conf:dict, fam:dict|None=None, last:int|None=None):
     "Write a checkpoint's files, all or none; a `CheckpointError` naming the last whole checkpoint (epoch `last`)"

@@ -10,8 +10,8 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from safetensors.torch import save, load_file
-from .core import (InputError, Precision, eval_mode, device_of, atomic_write, save_folder, load_folder, load_weights,
-                         FolderError)
+from .core import (InputError, Precision, eval_mode, device_of, atomic_write, save_folder, load_folder,
+                         load_weights, FolderError)
 from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
 from .loop import fit, lr_at, SCHEDULES, GraphStep, Dist, train_step, make_optimizer
 

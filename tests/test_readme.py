@@ -29,3 +29,8 @@ def test_nanomm_commands_parse():
     for c in cmds:
         try: make_parser().parse_args(shlex.split(c)[1:])
         except SystemExit as e: raise AssertionError(f'README command does not parse: {c}') from e
+
+def test_install_line_names_the_repository():
+    "The README installs from the repository that settings.ini names (until a release is on PyPI)"
+    from nbdev.config import get_config
+    assert f'pip install "nanomm @ git+{get_config().git_url}"' in README
