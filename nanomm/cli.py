@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, contextlib, json, os, shutil, signal, sys, threading, time, traceback, warnings
+import argparse, contextlib, json, math, os, shutil, signal, sys, threading, time, traceback, warnings
 from dataclasses import fields, asdict
 from pathlib import Path
 import numpy as np, torch
@@ -16,8 +16,7 @@ from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encod
                            feature_cache)
 from .train import TrainConfig, PRESETS, train, load_train_state
 from .multimodal import load_model
-from .inference import caption_images, generate_text, evaluate, load_familiarity
-from .vision import familiarity
+from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'ARCH_FIELDS', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
@@ -168,8 +167,9 @@ def make_parser() -> argparse.ArgumentParser:
     pc = sub.add_parser('caption', help='caption picture files',
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
                                     'folder. Each is converted the way Fashion-MNIST images look: grayscale, 28x28, a '
-                                    'light object on black (a light background is inverted). A caption the model is '
-                                    'unsure of is marked.')
+                                    'light object on black (a light background is inverted). Each caption comes with '
+                                    'its confidence, the probability that it names the right class; a blank picture, '
+                                    'or one unlike Fashion-MNIST items, is marked.')
     pc.add_argument('images', nargs='+', metavar='IMAGE', help='picture files or folders of them')
     pc.add_argument('--run', default=None, help=_RUN_HELP)
     pc.add_argument('--device', default=None, help=_DEVICE_HELP)
@@ -188,7 +188,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     pv = sub.add_parser('eval', help='measure a run on held-out data',
                         description='Caption accuracy (lenient and strict) on the test images, confusion matrix, '
-                                    "caption and text losses, the encoder's accuracy and the share of unsure captions.")
+                                    "caption and text losses, the encoder's accuracy and the flagged share.")
     pv.add_argument('--run', default=None, help=_RUN_HELP)
     pv.add_argument('--split', choices=['test', 'valid', 'train'], default='test',
                     help='test: the 10,000 test images (default); valid: the 5,000 training images the run held out '
@@ -287,6 +287,11 @@ def cmd_train(a):
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
 # %% ../nbs/07_cli.ipynb #d0b227d8
+_NOTES = {None: '', 'blank': '; a blank picture, not a Fashion-MNIST item',
+          'unfamiliar': '; does not look like a Fashion-MNIST item'}
+
+def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
+
 def cmd_caption(a):
     "Caption picture files; report those that could not be read"
     ok, imgs, errors = load_images(a.images)               # read every file before loading the model
@@ -295,11 +300,14 @@ def cmd_caption(a):
     if ok:
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
-        caps, scores = caption_images(model, imgs, tok=tok, return_scores=True)
-        fam = load_familiarity(run)                        # None for runs made before it: nothing is flagged
-        unsure = (familiarity(model.encoder, fam, imgs) < fam['threshold']).tolist() if fam else [False] * len(ok)
-        for p, c, s, u in zip(ok, caps, scores, unsure):
-            print(f'{p}: {c}  (confidence {s:.2f}{"; does not look like a Fashion-MNIST item" if u else ""})')
+        calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
+        if calibration is None:
+            warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
+                          "the captioner's own probabilities, uncalibrated")
+        caps, probs = caption_confidence(model, imgs, calibration, tok=tok)
+        flags = picture_flags(model.encoder, load_familiarity(run), imgs)
+        for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
+            print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{_NOTES[f]})')
     if errors: raise CLIError(f'{len(errors)} of {len(ok) + len(errors)} pictures could not be read')
 
 def cmd_generate(a):
@@ -335,7 +343,8 @@ def cmd_eval(a):
           f"text test loss          {r['text_test_loss']:.4f} nats/char = {r['text_test_bpc']:.3f} bits/char "
           f"(the last 5%)\n"
           f"encoder accuracy        {pct(r['encoder_accuracy'])}  (the frozen encoder as a classifier, same images)\n"
-          f"unfamiliar pictures     {pct(r['flagged_share'])}  (flagged by `nanomm caption`; 1% of validation images)")
+          f"flagged pictures        {pct(r['flagged_share'])}  (blank or unfamiliar, as `nanomm caption` marks them; "
+          "1% of validation images)")
     print('confusion (rows: true class, columns: class named):')
     for name, row in zip(FMNIST_CLASSES, r['confusion']): print(f'  {name:>12} ' + ' '.join(f'{v:5d}' for v in row))
 

@@ -45,15 +45,17 @@ class SelfAttention(nn.Module):
 
     def forward(self, x:Tensor,                  # (B, T, C) input
                 cache:Optional['KVCache']=None,  # keys/values of earlier positions; extended in place
-                layer:int=0):                    # index of this layer in `cache`
+                layer:int=0,                     # index of this layer in `cache`
+                mask:Optional[Tensor]=None):     # (T, T) bool, True where a query may see a key (not causal then)
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(C, dim=2)  # 3 x (B, T, C)
         q, k, v = [t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v)]  # (B, nh, T, hs)
         if cache is not None: k, v = cache.update(layer, k, v)  # (B, nh, S, hs), S = cached + T
         S = k.size(2)
         # new query j sits at absolute position S-T+j and may see keys 0..S-T+j
-        mask = None if S == T or not self.causal else torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=self.causal and S == T,
+        if mask is None and S != T and self.causal:
+            mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=self.causal and S == T and mask is None,
                                            dropout_p=self.dropout if self.training else 0.0)  # (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
         return self.resid_dropout(self.c_proj(y))
@@ -84,8 +86,9 @@ class Block(nn.Module):
 
     def forward(self, x:Tensor,                  # (B, T, C)
                 cache:Optional['KVCache']=None,  # passed on to the attention
-                layer:int=0):                    # index of this block in `cache`
-        x = x + self.attn(self.ln_1(x), cache, layer)
+                layer:int=0,                     # index of this block in `cache`
+                mask:Optional[Tensor]=None):     # passed on to the attention
+        x = x + self.attn(self.ln_1(x), cache, layer, mask)
         return x + self.mlp(self.ln_2(x))  # (B, T, C)
 
 # %% ../nbs/03_gpt.ipynb #c85b8ffa
@@ -130,16 +133,19 @@ def embed(self:GPT, idx:Tensor, # (B, T) integer token ids
 @patch
 def forward_embeds(self:GPT, x:Tensor,              # (B, T, C) embedded inputs, positions included
                    targets:Optional[Tensor]=None,   # (B, T) next-token ids; -100 is ignored
-                   cache:Optional['KVCache']=None): # if given, attend to it and append these T positions
+                   cache:Optional['KVCache']=None,  # if given, attend to it and append these T positions
+                   mask:Optional[Tensor]=None):     # (T, T) bool: who sees whom, instead of causal (no cache then)
     "Logits (B, T, vocab_size) and mean cross-entropy (or None) for already-embedded `x`"
     B, T, C = x.shape
     past = 0 if cache is None else len(cache)
-    if past + T > self.cfg.block_size:
+    if past + T > self.cfg.block_size and mask is None:          # with a mask, T may exceed it: positions are in x
         raise ValueError(f"{past} cached + {T} new positions exceed block_size {self.cfg.block_size}")
     if cache is not None and cache.n_layer != self.cfg.n_layer:
         raise ValueError(f"cache has {cache.n_layer} layers, model has {self.cfg.n_layer}")
+    if mask is not None and (cache is not None or mask.shape != (T, T) or mask.dtype != torch.bool):
+        raise ValueError(f"mask must be a bool ({T}, {T}) tensor, and cannot be used with a cache")
     x = self.transformer.drop(x)
-    for i, block in enumerate(self.transformer.h): x = block(x, cache, i)  # (B, T, C)
+    for i, block in enumerate(self.transformer.h): x = block(x, cache, i, mask)  # (B, T, C)
     logits = self.lm_head(self.transformer.ln_f(x))  # (B, T, vocab_size)
     if targets is None: return logits, None
     loss = F.cross_entropy(logits.view(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)

@@ -12,13 +12,17 @@ from torch import Tensor
 from .core import device_of, eval_mode, InputError, new_figure
 from .tokenizer import CharTokenizer
 from .data import (normalize_images, get_fashion_mnist, get_shakespeare, split_text, image_splits,
-                         caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, TextBatches, CaptionBatches, CaptionTable)
+                         caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches,
+                         CaptionTable)
 from .vision import encode_images, load_encoder, evaluate_classifier, ImageClassifier, familiarity
 from .multimodal import MultiModal, evaluate_losses, caption_logprob
 
 # %% auto #0
-__all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'caption_confusion',
-           'load_familiarity', 'evaluate', 'show_captions', 'plot_confusion', 'image_attention', 'plot_attention']
+__all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'load_familiarity',
+           'is_blank', 'picture_flags', 'CaptionTree', 'class_posterior', 'caption_probability', 'fit_calibration',
+           'calibrate', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
+           'plot_reliability', 'caption_confusion', 'evaluate', 'show_captions', 'plot_confusion', 'image_attention',
+           'plot_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
 def _batched(images:Tensor) -> Tensor:
@@ -82,6 +86,189 @@ def generate_text(model:MultiModal, prompt:str, max_new_tokens:int=500, temperat
     g = torch.Generator(device=ids.device).manual_seed(seed) if seed is not None else None
     return tok.decode(model.gpt.generate(ids, max_new_tokens, temperature=temperature, top_k=top_k, generator=g)[0])
 
+# %% ../nbs/06_inference.ipynb #c0f1d000
+def load_familiarity(run_dir) -> dict|None:
+    "The familiarity statistics and threshold that training left in `run_dir` (None for runs made before them)"
+    p = Path(run_dir)/'familiarity.safetensors'
+    return load_file(str(p)) if p.exists() else None
+
+# %% ../nbs/06_inference.ipynb #c0f1d002
+def is_blank(images:Tensor, # uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1], or one image
+             min_contrast:float=8.) -> Tensor: # grey levels (of 255)
+    "True (N,) for pictures with almost no contrast: the standard deviation of their pixels is below `min_contrast`"
+    x = _batched(images)
+    x = x.float() if x.dtype == torch.uint8 else x.float() * 255
+    return x.flatten(1).std(1) < min_contrast
+
+def picture_flags(encoder, fam:dict|None, images:Tensor, min_contrast:float=8.) -> list:
+    "`'blank'`, `'unfamiliar'` or `None` for each picture; only blank pictures without `fam` (runs made before it)"
+    blank = is_blank(images, min_contrast).tolist()
+    odd = (familiarity(encoder, fam, _batched(images)) < fam['threshold']).tolist() if fam else [False] * len(blank)
+    return ['blank' if b else 'unfamiliar' if u else None for b, u in zip(blank, odd)]
+
+# %% ../nbs/06_inference.ipynb #c0f1d005
+class CaptionTree:
+    "The caption synonyms as a tree of prefixes, cut where a prefix settles which classes its caption names"
+    def __init__(self, tok:CharTokenizer|None=None, captions:list=CAPTIONS):
+        tok, names = tok or CharTokenizer(), {}                      # each caption and its '\n' -> the classes it names
+        for c, syns in enumerate(captions):
+            for s in syns: names.setdefault(s + '\n', set()).add(c)
+        names = {s: tuple(sorted(v)) for s, v in names.items()}
+        self.sets = sorted(set(names.values()), key=lambda t: (len(t), t))   # the class sets a caption can name
+        self.prefixes, parent, leaves = [''], [-1], []              # node 0, the root: nothing written yet
+        for i, p in enumerate(self.prefixes):                        # the list grows as we walk it: breadth first
+            below = [s for s in names if s.startswith(p)]
+            for ch in sorted({s[len(p)] for s in below}):
+                sets = {names[s] for s in below if s.startswith(p + ch)}
+                if len(sets) > 1:                                    # still open: a node
+                    self.prefixes.append(p + ch)
+                    parent.append(i)
+                else: leaves.append((i, ch, self.sets.index(sets.pop())))   # settled: a leaf
+        self.parent, self.depth = torch.tensor(parent), torch.tensor([len(p) for p in self.prefixes])
+        self.tokens = torch.tensor([tok.encode(p[-1])[0] for p in self.prefixes[1:]])   # the input of each node
+        self.mask = torch.tensor([[p.startswith(q) for q in self.prefixes] for p in self.prefixes])  # (n, n) ancestors
+        self.leaves = [self.prefixes[i] + ch for i, ch, _ in leaves]
+        self.leaf_node, self.leaf_set = torch.tensor([i for i, _, _ in leaves]), torch.tensor([s for *_, s in leaves])
+        self.leaf_token = torch.tensor([tok.encode(ch)[0] for _, ch, _ in leaves])
+        self.set_classes = torch.zeros(len(self.sets), len(captions), dtype=torch.bool)   # (S, n_classes)
+        for k, cls in enumerate(self.sets): self.set_classes[k, list(cls)] = True
+
+    def __len__(self): return len(self.prefixes)
+
+# %% ../nbs/06_inference.ipynb #c0f1d008
+def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[Tensor, Tensor]:
+    "The embedded image tokens and tree nodes (B, K+n-1, C), and who sees whom (K+n-1, K+n-1)"
+    K, n, dev = model.n_img, len(tree), features.device
+    if K + int(tree.depth.max()) >= model.gpt.cfg.block_size:
+        raise ValueError(f'{K} image tokens and caption prefixes of {int(tree.depth.max())} characters do not fit in '
+                         f'block_size {model.gpt.cfg.block_size}')
+    pos = (K - 1 + tree.depth[1:]).to(dev)                           # a node sits where its last character does
+    nodes = model.gpt.transformer.wte(tree.tokens.to(dev)) + model.gpt.transformer.wpe(pos)   # (n-1, C)
+    img = model.image_embeds(features=features)                     # (B, K, C)
+    x = torch.cat([img, nodes.to(img.dtype).expand(len(img), -1, -1)], 1)   # (B, K+n-1, C)
+    mask = torch.zeros(K + n - 1, K + n - 1, dtype=torch.bool, device=dev)
+    mask[:, :K] = torch.ones(K + n - 1, K, dtype=torch.bool, device=dev).tril()   # image tokens: causal, seen by all
+    mask[K - 1:, K - 1:] = tree.mask.to(dev)                         # the last image token is the root
+    return x, mask
+
+@torch.no_grad()
+def _leaf_logprobs(model:MultiModal, features:Tensor, tree:CaptionTree) -> Tensor:
+    "Log-probability (B, L), float64, that the caption starts with each leaf of `tree`, from one forward pass"
+    x, mask = _tree_inputs(model, features, tree)
+    with eval_mode(model): logits = model.gpt.forward_embeds(x, mask=mask)[0]   # (B, K+n-1, vocab)
+    dev = logits.device
+    lp = logits[:, model.n_img - 1:].double().log_softmax(-1)       # (B, n, vocab): what follows each node
+    step = F.pad(lp[:, tree.parent[1:].to(dev), tree.tokens.to(dev)], (1, 0))   # (B, n): p(node's character | parent)
+    node = step @ tree.mask.to(dev).double().T                       # (B, n): log p(node's prefix), its path summed
+    leaf = tree.leaf_node.to(dev)
+    return node[:, leaf] + lp[:, leaf, tree.leaf_token.to(dev)]      # (B, L)
+
+@torch.no_grad()
+def class_posterior(model:MultiModal, features:Tensor, # encoder features (N, K, D), as `encode_images` gives them
+                    tree:CaptionTree|None=None, tok:CharTokenizer|None=None, batch_size:int=128) -> Tensor:
+    "The captioner's p(class | image) (N, n_classes), float64: the probability of each class's captions"
+    tree = tree or CaptionTree(tok)
+    W = tree.set_classes.to(features.device).double()               # (S, C)
+    single, out = W.sum(1) == 1, []
+    for i in range(0, len(features), batch_size):
+        leaf = _leaf_logprobs(model, features[i:i+batch_size], tree).exp()          # (b, L)
+        sets = torch.zeros(len(leaf), len(W), dtype=leaf.dtype, device=leaf.device)
+        sets.index_add_(1, tree.leaf_set.to(leaf.device), leaf)      # (b, S): the mass of each class set's captions
+        own = sets[:, single] @ W[single]                            # (b, C): of the captions that name one class
+        share = (own[:, None] + 1e-300) * W                          # (b, S, C): a shared caption's mass is split
+        post = torch.einsum('bs,bsc->bc', sets, share / share.sum(-1, keepdim=True))   # as its classes' own mass
+        out.append(post / post.sum(-1, keepdim=True))
+    return torch.cat(out) if out else torch.zeros(0, W.shape[1], dtype=torch.float64, device=features.device)
+
+# %% ../nbs/06_inference.ipynb #c0f1d00b
+def caption_probability(posterior:Tensor, captions:list) -> Tensor:
+    "The probability (N,) under `posterior` (N, n_classes) that each caption names the image's class (0 if none)"
+    names = torch.zeros(len(captions), posterior.shape[1], dtype=torch.bool)
+    for i, c in enumerate(captions): names[i, caption_classes(c)] = True
+    return (posterior * names.to(posterior.device)).sum(1)
+
+def _logit(p:Tensor) -> Tensor:
+    p = p.double().clamp(1e-12, 1 - 1e-12)
+    return p.log() - (-p).log1p()
+
+def fit_calibration(p:Tensor, right:Tensor, # probabilities (N,), and whether each caption was right (N,)
+                    steps:int=50, l2:float=1e-3) -> dict: # Newton steps at most; a ridge that keeps them finite
+    "Platt scaling: the `scale` and `bias` for which `sigmoid(scale * logit(p) + bias)` best predicts `right`"
+    X = torch.stack([_logit(p.cpu()), torch.ones(len(p), dtype=torch.float64)], 1)   # (N, 2)
+    y, w = right.cpu().double(), torch.tensor([1., 0.], dtype=torch.float64)
+    loss = lambda w: F.binary_cross_entropy_with_logits(X @ w, y, reduction='sum') + l2 * w @ w / 2
+    for _ in range(steps):
+        q = torch.sigmoid(X @ w)
+        H = X.T @ (X * (q * (1 - q))[:, None]) + l2 * torch.eye(2, dtype=torch.float64)
+        d, t = torch.linalg.solve(H, X.T @ (q - y) + l2 * w), 1.
+        while loss(w - t * d) > loss(w) and t > 1e-4: t /= 2         # the Newton step, or less if it overshoots
+        w = w - t * d
+        if d.abs().max() < 1e-9: break
+    return dict(method='platt', scale=w[0].item(), bias=w[1].item(), images=len(p))
+
+def calibrate(p:Tensor, calibration:dict|None) -> Tensor:
+    "`p` through the calibration of `fit_calibration` (unchanged if `calibration` is None)"
+    if calibration is None: return p
+    return torch.sigmoid(calibration['scale'] * _logit(p) + calibration['bias'])
+
+# %% ../nbs/06_inference.ipynb #c0f1d00e
+@torch.no_grad()
+def features_confidence(model:MultiModal, features:Tensor, captions:list, calibration:dict|None=None,
+                        tok:CharTokenizer|None=None, batch_size:int=128) -> Tensor:
+    "The probability (N,) that each caption of the images with `features` (N, K, D) names the image's class"
+    p = caption_probability(class_posterior(model, features, tok=tok, batch_size=batch_size), captions)
+    return calibrate(p, calibration)
+
+@torch.no_grad()
+def caption_confidence(model:MultiModal, images:Tensor, calibration:dict|None=None, max_len:int=30,
+                       batch_size:int=1000, tok:CharTokenizer|None=None) -> tuple[list, Tensor]:
+    "Greedy captions of `images` and the probability (N,) that each names the picture's class (calibrated if given)"
+    feats = encode_images(model.encoder, _batched(images), model.image_tokens, batch_size)  # (N, K, D)
+    caps = caption_features(model, feats, max_len, batch_size, tok)
+    return caps, features_confidence(model, feats, caps, calibration, tok)
+
+def fit_confidence(model:MultiModal, features:Tensor, labels:Tensor, # validation features (N, K, D) and classes
+                   n_images:int=2000, tok:CharTokenizer|None=None) -> dict:
+    "The calibration of the confidence, fitted on the captions of the first `n_images` of `features`"
+    f, y = features[:n_images], labels[:n_images].tolist()
+    caps = caption_features(model, f, tok=tok)
+    right = torch.tensor([int(l) in caption_classes(c) for c, l in zip(caps, y)])
+    return fit_calibration(features_confidence(model, f, caps, tok=tok), right)
+
+# %% ../nbs/06_inference.ipynb #c0f1d011
+def reliability(confidence:Tensor, right:Tensor, n_bins:int=10) -> dict:
+    "The expected calibration error `ece`, and per bin of equal width its `n`, mean `confidence` and `accuracy`"
+    c, r = confidence.double().cpu(), right.double().cpu()
+    b = (c * n_bins).long().clamp(0, n_bins - 1)
+    bins = []
+    for k in range(n_bins):
+        m = b == k
+        n = int(m.sum())
+        bins.append(dict(lo=k / n_bins, hi=(k + 1) / n_bins, n=n, confidence=c[m].mean().item() if n else None,
+                         accuracy=r[m].mean().item() if n else None))
+    ece = sum(x['n'] * abs(x['confidence'] - x['accuracy']) for x in bins if x['n']) / max(len(c), 1)
+    return dict(ece=ece, n=len(c), accuracy=r.mean().item() if len(c) else None, bins=bins)
+
+def plot_reliability(curves:dict, path=None):
+    "Accuracy against confidence for each `reliability` result in `curves` (name -> result), and each bin's share"
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(9, 3.6))
+    ax, ax2 = fig.subplots(1, 2)
+    ax.plot([0, 1], [0, 1], 'k--', lw=1, label='perfectly calibrated')
+    for name, rel in curves.items():
+        bins = [b for b in rel['bins'] if b['n']]
+        ax.plot([b['confidence'] for b in bins], [b['accuracy'] for b in bins], 'o-',
+                label=f"{name} (ECE {rel['ece']:.3f})")
+        ax2.plot([(b['lo'] + b['hi']) / 2 for b in bins], [b['n'] / rel['n'] for b in bins], 'o-', label=name)
+    ax.set(xlabel='confidence (mean of the bin)', ylabel='share of right captions', xlim=(0, 1), ylim=(0, 1.02))
+    ax2.set(xlabel='confidence (bin)', ylabel='share of captions', yscale='log', xlim=(0, 1))
+    for a in (ax, ax2):
+        a.grid(alpha=.3)
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=80)
+    return fig
+
 # %% ../nbs/06_inference.ipynb #821bfd74
 def caption_confusion(captions:list, labels) -> dict:
     "Lenient and strict accuracy, shared-caption count, valid share and a 10x10 confusion matrix (of valid captions)"
@@ -99,11 +286,6 @@ def caption_confusion(captions:list, labels) -> dict:
     return dict(accuracy=right / n, strict_accuracy=strict / n, shared=shared, valid=valid / n, confusion=cm)
 
 # %% ../nbs/06_inference.ipynb #10a1000d
-def load_familiarity(run_dir) -> dict|None:
-    "The familiarity statistics and threshold that training left in `run_dir` (None for runs made before them)"
-    p = Path(run_dir)/'familiarity.safetensors'
-    return load_file(str(p)) if p.exists() else None
-
 def _split_images(split:str, root=None):
     if split == 'test': return get_fashion_mnist('test', root)
     s = image_splits('holdout', root)
@@ -133,8 +315,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
                text_test_loss=losses['text_loss'], text_test_bpc=losses['text_bpc'], confusion=r['confusion'].tolist(),
                encoder_accuracy=None, flagged_share=None)
     fam = load_familiarity(run_dir) if run_dir is not None else None
-    if fam is not None:
-        res['flagged_share'] = (familiarity(model.encoder, fam, x) < fam['threshold']).float().mean().item()
+    if fam is not None: res['flagged_share'] = sum(f is not None for f in picture_flags(model.encoder, fam, x)) / len(x)
     enc_dir = Path(run_dir)/'encoder' if run_dir is not None else None
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_train.ipynb #4cb240d1
 from __future__ import annotations
-import contextlib, copy, io, json, math, warnings
+import contextlib, copy, io, json, math, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
@@ -24,6 +24,7 @@ from .resblock_encoder import ResNetConfig
 from .vit_encoder import ViTConfig
 from .gpt import GPTConfig, GPT
 from .multimodal import MultiModal, PROJECTIONS, RUN_FORMAT, batch_loss, evaluate_losses
+from .inference import fit_confidence
 
 # %% auto #0
 __all__ = ['PRESETS', 'MODEL_FIELDS', 'TrainConfig', 'load_run_data', 'CheckpointError', 'save_checkpoint', 'load_train_state',
@@ -306,11 +307,15 @@ def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
         warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): '
                       'it will not end as the unbroken run would')
 
-def _calibrate(encoder, data:dict, quantile:float=0.01) -> dict:
-    "The encoder's familiarity with the training images, and the threshold of validation's least familiar `quantile`"
-    fam = fit_familiarity(encoder, data['caption_x'][:20_000], data['caption_y'][:20_000])
-    fam['threshold'] = torch.quantile(familiarity(encoder, fam, data['valid_x']).float().cpu(), quantile)
-    return {k: v.cpu().contiguous() for k, v in fam.items()}
+def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, quantile:float=0.01,
+               n_images:int=2000) -> tuple[dict, dict]:
+    "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
+    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000])
+    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x']).float().cpu(), quantile)
+    t0 = time.perf_counter()
+    confidence = fit_confidence(model, valid_features, data['valid_y'], n_images, tok)
+    confidence['seconds'] = round(time.perf_counter() - t0, 2)           # what calibrating the confidence costs
+    return {k: v.cpu().contiguous() for k, v in fam.items()}, confidence
 
 def _load_optimizer(opt, state:dict, dev):
     "Load `state` into `opt`, keeping `opt`'s own implementation (fused, capturable) and form of learning rate"
@@ -400,8 +405,9 @@ def train(cfg:TrainConfig, # what to train and how
             ev = evaluate_losses(model, text_va, cap_va, precision)
             history.append(_epoch_record(epoch, secs, opt, t, ev, cfg, len(cap_tr.x)))
             if not d.main: return
-            fam = _calibrate(model.encoder, data) if epoch + 1 == cfg.epochs else None
-            extra = {'familiarity_threshold': fam['threshold'].item()} if fam else {}
+            last = epoch + 1 == cfg.epochs
+            fam, confidence = _calibrate(model, feats['valid'], data, tok) if last else (None, None)
+            extra = {'familiarity_threshold': fam['threshold'].item(), 'confidence': confidence} if last else {}
             state = _snapshot(model, opt, precision.scaler, cfg, history, epoch + 1)
             conf = _run_config(model, tok, cfg, history, epoch + 1, extra)
             while pending: pending.pop().result()                      # one write at a time, in order

@@ -5,14 +5,14 @@ they name the true class; for a run with one image token per patch, also OUT_DIR
 four test images looked, from `image_attention` in 06). Prints what the README quotes: the captions of the two example
 pictures with their confidence, and a Shakespeare sample. The numbers in the README's table come from
 `nanomm eval --run RUN_DIR` and the benchmarks."""
-import sys
+import os, sys
 from pathlib import Path
 import torch
 from nanomm.core import default_device
 from nanomm.multimodal import load_model
 from nanomm.inference import caption_images, generate_text, show_captions, image_attention, plot_attention
 from nanomm.data import get_fashion_mnist
-from nanomm.cli import load_image_file
+from nanomm.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,9 +22,11 @@ if __name__ == '__main__':
     model, tok, _ = load_model(sys.argv[1], default_device())
     x, y = get_fashion_mnist('test')
     show_captions(x[:24], caption_images(model, x[:24], tok=tok), y[:24], path=out/'captions.png')
-    pics = ['nbs/images/ankle_boot.png', 'nbs/images/pullover_on_white.jpg']
-    caps, scores = caption_images(model, torch.stack([load_image_file(ROOT/p) for p in pics]), tok=tok, return_scores=True)
-    for p, c, s in zip(pics, caps, scores): print(f'{p}: {c}  (confidence {s:.2f})')
+    # `nanomm caption nbs/images/ankle_boot.png nbs/images/pullover_on_white.jpg --run RUN_DIR`, from the repository
+    run, here = str(Path(sys.argv[1]).resolve()), os.getcwd()
+    os.chdir(ROOT)
+    try: cli_main(['caption', 'nbs/images/ankle_boot.png', 'nbs/images/pullover_on_white.jpg', '--run', run])
+    finally: os.chdir(here)
     # the same as `nanomm generate --prompt ROMEO: --max-new-tokens 120 --seed 0 --run RUN_DIR`
     print(generate_text(model, 'ROMEO:', 120, temperature=0.8, seed=0, tok=tok))
     if model.n_img > 1:
