@@ -251,8 +251,7 @@ def reliability(confidence:Tensor, right:Tensor, n_bins:int=10) -> dict:
 
 def plot_reliability(curves:dict, path=None):
     "Accuracy against confidence for each `reliability` result in `curves` (name -> result), and each bin's share"
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(9, 3.6))
+    fig = new_figure(figsize=(9, 3.6))
     ax, ax2 = fig.subplots(1, 2)
     ax.plot([0, 1], [0, 1], 'k--', lw=1, label='perfectly calibrated')
     for name, rel in curves.items():
