@@ -33,4 +33,4 @@ def test_nanomm_commands_parse():
 def test_install_line_names_the_repository():
     "The README installs from the repository that settings.ini names (until a release is on PyPI)"
     from nbdev.config import get_config
-    assert f'pip install "nanomm @ git+{get_config().git_url}"' in README
+    assert f'pip install git+{get_config().git_url}\n' in README

@@ -28,10 +28,10 @@ def test_wheel_installs_and_runs(tmp_path):
     work.mkdir()                                         # nothing of the clone is on the path here
     assert 'pretrain-encoder' in sh(bin_/'nanomm', '--help', cwd=work, env=env)
     if os.environ.get('NANOMM_DATA'): _round_trip(bin_, work, env)
-    # the README's install line, `pip install "nanomm @ git+URL"`, with a clone of this repository as the URL
+    # the README's install line, `pip install git+URL`, with a clone of this repository as the URL
     clone = tmp_path/'clone'
     sh('git', 'clone', '-q', root, clone)
-    sh(bin_/'python', '-m', 'pip', 'install', '-q', '--force-reinstall', '--no-deps', f'nanomm @ git+file://{clone}')
+    sh(bin_/'python', '-m', 'pip', 'install', '-q', '--force-reinstall', '--no-deps', f'git+file://{clone}')
     assert 'pretrain-encoder' in sh(bin_/'nanomm', '--help', cwd=work, env=env)
     if not os.environ.get('NANOMM_DATA'): pytest.skip('no NANOMM_DATA: --help works, the round trip needs the data')
 
