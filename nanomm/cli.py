@@ -212,6 +212,7 @@ def _device(name):
 
 def _stamp() -> str: return time.strftime('%Y%m%d-%H%M%S')
 def _main_process() -> bool: return int(os.environ.get('RANK', '0')) == 0
+def _world() -> int: return int(os.environ.get('WORLD_SIZE', '1'))     # processes torchrun started
 def _given(a, cls) -> dict:
     "The fields of `cls` given as options"
     return {f.name: getattr(a, f.name) for f in fields(cls) if f.name != 'preset' and hasattr(a, f.name)}
@@ -253,7 +254,7 @@ def cmd_train(a):
     else:
         cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
         out = Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
-    dev = _device(cfg.device) if os.environ.get('WORLD_SIZE', '1') == '1' else 'torchrun'   # checked, not saved
+    dev = _device(cfg.device) if _world() == 1 else 'torchrun'   # checked, not saved
     main, t0 = _main_process(), time.time()
     if a.resume and load_train_state(out)['epoch'] >= cfg.epochs:   # every process sees it, so none waits for the rest
         if main: print(f'{out} has already trained all {cfg.epochs} epochs; to train longer: '
@@ -379,7 +380,7 @@ COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'capti
             'generate': cmd_generate,
             'eval': cmd_eval, 'cache': cmd_cache}
 # the user's to fix, in one line: a setting, file or value that cannot work, or what the system refused (a full disk);
-# anything else is a bug in nanomm and shows its traceback
+# so is running out of memory; anything else is most likely a bug in nanomm and shows its traceback
 USER_ERRORS = (InputError, OSError)
 
 _OOM = (getattr(torch, 'OutOfMemoryError', torch.cuda.OutOfMemoryError),)
@@ -398,8 +399,6 @@ def _report(e:Exception) -> int:
         return 1
     print(f'nanomm: error: {msg}', file=sys.stderr)
     return 1
-
-def _world() -> int: return int(os.environ.get('WORLD_SIZE', '1'))
 
 # %% ../nbs/07_cli.ipynb #734aee35
 class Stopped(KeyboardInterrupt):
@@ -444,7 +443,7 @@ def main(argv=None) -> int:
     fmt = warnings.formatwarning
     warnings.formatwarning = lambda msg, *args, **kw: f'nanomm: warning: {msg}\n'   # one line
     main_thread = threading.current_thread() is threading.main_thread()   # signal handlers live there only
-    on_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else _on_sigterm
+    on_term = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         COMMANDS[a.cmd](a)
         return 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from safetensors.torch import load_file
 import torch, torch.nn.functional as F
 from torch import Tensor
-from .core import device_of, eval_mode, InputError, new_figure
+from .core import device_of, eval_mode, FolderError, InputError, new_figure
 from .tokenizer import CharTokenizer
 from .data import (normalize_images, get_fashion_mnist, get_shakespeare, split_text, image_splits,
                          caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches,
@@ -90,7 +90,9 @@ def generate_text(model:MultiModal, prompt:str, max_new_tokens:int=500, temperat
 def load_familiarity(run_dir) -> dict|None:
     "The familiarity statistics and threshold that training left in `run_dir` (None for runs made before them)"
     p = Path(run_dir)/'familiarity.safetensors'
-    return load_file(str(p)) if p.exists() else None
+    if not p.exists(): return None
+    try: return load_file(str(p))
+    except Exception: raise FolderError(f'{p} is truncated or not a safetensors file') from None
 
 # %% ../nbs/06_inference.ipynb #c0f1d002
 def is_blank(images:Tensor, # uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1], or one image
