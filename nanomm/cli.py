@@ -5,24 +5,25 @@
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
 import argparse, contextlib, json, math, os, shutil, signal, sys, threading, time, traceback, warnings
-from dataclasses import fields, asdict
+from dataclasses import fields, replace, MISSING
 from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
-from .core import get_device, InputError, RunLock, atomic_write
+from .core import get_device, InputError, RunLock, atomic_write, build_config, import_modules
 from .data import cache_dir, get_fashion_mnist, image_splits, FMNIST_CLASSES
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
-                           feature_cache)
-from .train import TrainConfig, PRESETS, train, load_train_state
+                           feature_cache, encoders, encoder_config)
+from .loop import HardwareConfig
+from .train import TrainConfig, PRESETS, LEGACY, train, load_train_state, flat, nest, merge, _parts
 from .multimodal import load_model
 from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'ARCH_FIELDS', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
-           'resolve_run', 'load_image_file', 'expand_images', 'load_images', 'add_options', 'make_parser',
-           'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_status', 'cmd_cache',
-           'Stopped', 'main']
+__all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
+           'resolve_run', 'load_image_file', 'expand_images', 'load_images', 'config_options', 'given_settings',
+           'make_parser', 'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval',
+           'run_settings', 'run_status', 'cmd_cache', 'Stopped', 'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(InputError):
@@ -107,34 +108,76 @@ def _field_type(f) -> str:
 def _parse_opt(t:str):
     "A converter from a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...)"
     base = t.split('|')[0]
-    conv = {'int': int, 'float': float, 'str': str}.get(base)
-    if base == 'tuple': return lambda s: tuple(int(v) for v in s.split(','))
+    conv = {'int': int, 'float': float, 'str': str}.get(base, str)
+    if base == 'tuple': return lambda s: tuple(int(v) if v.strip().lstrip('-').isdigit() else v for v in s.split(','))
     if 'None' in t: return lambda s: None if s.lower() == 'none' else conv(s)
     return conv
 
 def _show(v) -> str: return ','.join(map(str, v)) if isinstance(v, tuple) else str(v)
 
-def _help(cls, f, presets:dict|None) -> str:
-    "The help of field `f` of `cls`: its comment, its default and what each preset sets it to"
-    text = f'{docments(cls)[f.name]} (default: {_show(f.default)}'
-    for name, p in (presets or {}).items():
-        if f.name in p: text += f'; {name}: {_show(p[f.name])}'
-    return (text + ')').replace('%', '%%')                     # argparse formats help strings with %
+def _add(p, opt:str, dest:str, f, help:str):
+    "Add the option `opt` for the dataclass field `f`, stored under `dest`, absent from the result unless given"
+    kw = dict(default=argparse.SUPPRESS, dest=dest, help=help.replace('%', '%%'))   # argparse formats help with %
+    t = _field_type(f)
+    if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
+    else: p.add_argument(opt, type=_parse_opt(t), metavar=t.split('|')[0].upper(), **kw)
 
-def add_options(p:argparse.ArgumentParser, cls, names=None, presets:dict|None=None, prefix:str=''):
-    "An option `--NAME` per field of the dataclass `cls` (or those in `names`); absent from the result unless given"
-    for f in fields(cls):
-        if (names is not None and f.name not in names) or f.name == 'preset': continue
-        t, opt = _field_type(f), '--' + (prefix + f.name).replace('_', '-')
-        kw = dict(default=argparse.SUPPRESS, dest=f.name, help=_help(cls, f, presets))
-        if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
-        else: p.add_argument(opt, type=_parse_opt(t), metavar=t.split('|')[0].upper(), **kw)
+# %% ../nbs/07_cli.ipynb #af5de7ce
+SET_BY_RUN = ('lm.vocab_size', 'pretrain.seed')   # what a run decides itself: the tokenizer's size, the run's seed
+
+def _classes(part:str) -> list:
+    "The config classes that can fill `part` of a `TrainConfig`: for the encoder, every registered kind's"
+    return [c for c, _ in encoders().values()] if part == 'encoder' else [_parts()[part]]
+
+def _default_help(part:str, name:str, owners:list, presets:dict) -> str:
+    "'default: 30; quick: 8' for one setting, per encoder kind where kinds differ"
+    if part == 'encoder': text = '; '.join(f'{c.kind}: {_show(f.default)}' for c, f in owners)
+    else: text = _show(owners[0][1].default)
+    for n, p in presets.items():
+        v = flat(p).get(f'{part}.{name}', MISSING)
+        if v is not MISSING: text += f'; {n}: {_show(v)}'
+    return f'(default: {text})'
+
+def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `TrainConfig` to offer, by name
+                   presets:dict|None=None, # the presets, to show what each sets
+                   aliases:dict|None=None, # other spellings, `{'epochs': 'optim.epochs'}`, accepted but not listed
+                   skip:tuple=()): # settings not to offer, as dotted names
+    "An option `--PART.NAME` per setting of each of `parts` (every registered encoder kind's), one group per part"
+    presets, dests = presets or {}, {}
+    for part in parts:
+        g = p.add_argument_group(f'{part} ({", ".join(c.__name__ for c in _classes(part))})')
+        if part == 'encoder':
+            g.add_argument('--encoder.kind', dest='encoder.kind', choices=list(encoders()), default=argparse.SUPPRESS,
+                           help=f'which encoder; the other --encoder options are its settings (default: resnet)')
+        owners = {}
+        for cls in _classes(part):
+            for f in fields(cls):
+                if f'{part}.{f.name}' not in skip: owners.setdefault(f.name, []).append((cls, f))
+        for name, own in owners.items():
+            cls, f = own[0]
+            kinds = f'{", ".join(c.kind for c, _ in own)}: ' if part == 'encoder' else ''
+            dest = f'{part}.{name}'
+            _add(g, f'--{part}.{name.replace("_", "-")}', dest, f,
+                 f'{kinds}{docments(cls)[name]} {_default_help(part, name, own, presets)}')
+            dests[dest] = f
+    for old, new in (aliases or {}).items():
+        if new in dests: _add(p, '--' + old.replace('_', '-'), new, dests[new], argparse.SUPPRESS)
+        elif new == 'encoder.kind':
+            p.add_argument('--' + old.replace('_', '-'), dest=new, choices=list(encoders()), default=argparse.SUPPRESS,
+                           help=argparse.SUPPRESS)
+
+def given_settings(a:argparse.Namespace, top:tuple=()) -> dict:
+    "The settings given as options, nested by part (`{'optim': {'epochs': 2}}`), and those of `top` given"
+    return nest({k: v for k, v in vars(a).items() if '.' in k or k in top})
 
 # %% ../nbs/07_cli.ipynb #4cc3563d
 _DATA_HELP = 'folder with tinyshakespeare/ and fashion_mnist/ (default: $NANOMM_DATA, ~/.cache/nanomm, then download)'
 _RUN_HELP = 'run directory (default: the last run `nanomm train` wrote, recorded in $NANOMM_CACHE or ~/.cache/nanomm)'
 _DEVICE_HELP = 'cuda, mps or cpu (default: the best available)'
-ARCH_FIELDS = ('encoder_arch', 'enc_channels', 'vit_patch_size', 'vit_n_embd', 'vit_n_layer', 'vit_n_head')
+_PRETRAIN_ALIASES = {**{k: v for k, v in LEGACY.items() if v.startswith('encoder.')},   # the spellings of 0.1.0
+                     **{f.name: f'pretrain.{f.name}' for f in fields(PretrainConfig)},
+                     **{f.name: f'hardware.{f.name}' for f in fields(HardwareConfig) if f.name != 'device'}}
+_TRAIN_ALIASES = {k: v for k, v in LEGACY.items() if v not in ('encoder_dir', 'hardware.device')}
 
 def make_parser() -> argparse.ArgumentParser:
     "The `nanomm` argument parser"
@@ -142,15 +185,17 @@ def make_parser() -> argparse.ArgumentParser:
                                 'Fashion-MNIST and writes Shakespeare. `nanomm COMMAND --help` documents each command.')
     p.add_argument('--debug', action='store_true',
                    help='show the full traceback of any error, not one line (or set NANOMM_DEBUG=1)')
+    p.add_argument('--plugin', action='append', default=[], metavar='MODULE',
+                   help='import MODULE first, so the parts it registers (encoders, datasets, blocks) can be chosen '
+                        '(repeatable; or list them in $NANOMM_PLUGINS, separated by commas)')
     sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
     pe = sub.add_parser('pretrain-encoder', help='pretrain a vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain a vision encoder as a Fashion-MNIST classifier on 55,000 training '
                                     'images; prints the accuracy on 5,000 held-out images per epoch, and on the test '
                                     'images at the end.')
     pe.add_argument('--out', default=None, help='folder to save it in (default: runs/encoder-DATE-TIME)')
-    add_options(pe, TrainConfig, ARCH_FIELDS)
-    add_options(pe, PretrainConfig)
-    pe.add_argument('--device', default=None, help=_DEVICE_HELP)
+    pe.add_argument('--device', default=argparse.SUPPRESS, dest='hardware.device', metavar='DEVICE', help=_DEVICE_HELP)
+    config_options(pe, ('encoder', 'pretrain', 'hardware'), aliases=_PRETRAIN_ALIASES, skip=('hardware.device',))
     pe.add_argument('--data', default=None, help=_DATA_HELP)
 
     pt = sub.add_parser('train', help='train the tiny LLaVA (encoder pretraining included)',
@@ -162,7 +207,12 @@ def make_parser() -> argparse.ArgumentParser:
     pt.add_argument('--resume', action='store_true',
                     help='continue the run in --out (or the last run) after its last epoch')
     pt.add_argument('--data', default=None, help=_DATA_HELP)
-    add_options(pt, TrainConfig, presets=PRESETS)
+    pt.add_argument('--device', default=argparse.SUPPRESS, dest='hardware.device', metavar='DEVICE', help=_DEVICE_HELP)
+    pt.add_argument('--seed', type=int, default=argparse.SUPPRESS, help=f'{docments(TrainConfig)["seed"]} (default: 0)')
+    pt.add_argument('--encoder-dir', default=argparse.SUPPRESS, metavar='FOLDER',
+                    help=docments(TrainConfig)['encoder_dir'] + ' (default: pretrain one)')
+    pt.add_argument('--encoder', dest='encoder_dir', default=argparse.SUPPRESS, help=argparse.SUPPRESS)   # 0.1.0's
+    config_options(pt, ('encoder', *_parts()), PRESETS, _TRAIN_ALIASES, skip=(*SET_BY_RUN, 'hardware.device'))
 
     pc = sub.add_parser('caption', help='caption picture files',
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
@@ -213,9 +263,6 @@ def _device(name):
 def _stamp() -> str: return time.strftime('%Y%m%d-%H%M%S')
 def _main_process() -> bool: return int(os.environ.get('RANK', '0')) == 0
 def _world() -> int: return int(os.environ.get('WORLD_SIZE', '1'))     # processes torchrun started
-def _given(a, cls) -> dict:
-    "The fields of `cls` given as options"
-    return {f.name: getattr(a, f.name) for f in fields(cls) if f.name != 'preset' and hasattr(a, f.name)}
 
 def _check_data(a):
     if getattr(a, 'data', None) is not None and not Path(a.data).is_dir():
@@ -224,14 +271,17 @@ def _check_data(a):
 def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
     _check_data(a)
-    arch = TrainConfig(**{k: v for k, v in _given(a, TrainConfig).items() if k in ARCH_FIELDS})
-    recipe = PretrainConfig(**_given(a, PretrainConfig))
-    out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(a.device)
-    if _main_process(): print(f'pretraining a {arch.encoder_arch} encoder on {dev}, saving to {out}', flush=True)
+    g = given_settings(a)
+    enc_cfg = encoder_config({'kind': 'resnet', **g.get('encoder', {})})
+    recipe = build_config(PretrainConfig, g.get('pretrain', {}), 'pretrain')
+    hw = build_config(HardwareConfig, g.get('hardware', {}), 'hardware')
+    recipe = replace(recipe, mixed_precision=hw.mixed_precision, fast=hw.fast)
+    out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(hw.device)
+    if _main_process(): print(f'pretraining a {enc_cfg.kind} encoder on {dev}, saving to {out}', flush=True)
     splits = image_splits('holdout', a.data)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(recipe.seed)
-        enc = build_encoder(arch.encoder_config())
+        enc = build_encoder(enc_cfg)
     clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, device=dev)
     if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not _main_process(): return                         # under torchrun, the first process saves and reports
@@ -244,21 +294,21 @@ def cmd_pretrain_encoder(a):
 def cmd_train(a):
     "Train a run (or continue one), then show a few captions"
     _check_data(a)
-    overrides = _given(a, TrainConfig)                     # only the options given
+    overrides = given_settings(a, ('seed', 'encoder_dir'))  # only the options given
     # continue with the run's own settings; options given still apply
     if a.resume:
         out = Path(a.out) if a.out else resolve_run(None)
         if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
-        saved = asdict(TrainConfig.from_dict(load_train_state(out)['train']))
-        cfg = TrainConfig(**{**saved, 'device': None, **overrides})   # the device of this machine, unless given
+        saved = TrainConfig.from_dict(load_train_state(out)['train'])
+        cfg = saved.updated(**merge({'hardware': {'device': None}}, overrides))   # this machine's device, unless given
     else:
         cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
         out = Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
-    dev = _device(cfg.device) if _world() == 1 else 'torchrun'   # checked, not saved
+    dev = _device(cfg.hardware.device) if _world() == 1 else 'torchrun'   # checked, not saved
     main, t0 = _main_process(), time.time()
-    if a.resume and load_train_state(out)['epoch'] >= cfg.epochs:   # every process sees it, so none waits for the rest
-        if main: print(f'{out} has already trained all {cfg.epochs} epochs; to train longer: '
-                       f'nanomm train --resume --out {out} --epochs {cfg.epochs + 10}')
+    if a.resume and load_train_state(out)['epoch'] >= cfg.optim.epochs:   # every process sees it, so none waits for the rest
+        if main: print(f'{out} has already trained all {cfg.optim.epochs} epochs; to train longer: '
+                       f'nanomm train --resume --out {out} --optim.epochs {cfg.optim.epochs + 10}')
         return
     if main: print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {dev}; run directory: {out}",
                    flush=True)
@@ -274,14 +324,14 @@ def cmd_train(a):
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not main: return
     if not hist:
-        print(f'no caption-and-text epochs (--epochs 0): the encoder is saved in {out}/encoder; '
+        print(f'no caption-and-text epochs (--optim.epochs 0): the encoder is saved in {out}/encoder; '
               'nothing else was written')
         return
     h = hist[-1]
     print(f'done in {time.time() - t0:.0f}s. checkpoint: {out}/model.safetensors  loss plot: {out}/loss.png\n'
           f"last epoch: text validation loss {h['valid_text_loss']:.3f} nats/char, caption validation loss "
           f"{h['valid_caption_loss']:.3f}")
-    s = image_splits(cfg.validation, a.data)
+    s = image_splits(cfg.data.validation, a.data)
     caps = caption_images(model, s['valid_x'][:6])
     named = [f'{c!r} ({FMNIST_CLASSES[int(l)]})' for c, l in zip(caps, s['valid_y'])]
     print('captions of validation images:', '; '.join(named))
@@ -322,12 +372,13 @@ def cmd_eval(a):
     _check_data(a)
     run = resolve_run(a.run)
     model, tok, conf = load_model(run, _device(a.device))
-    if a.split == 'valid' and conf.get('train', {}).get('validation', 'test') == 'test':
+    cfg = run_settings(conf)
+    if a.split == 'valid' and cfg.data.validation == 'test':
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
     training = RunLock.held(run)                           # the numbers below are of the checkpoint loaded now
-    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=conf.get('train', {}).get('seed', 0))
-    r.update(epoch=conf.get('epoch'), epochs=conf.get('train', {}).get('epochs'), training=training)
+    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=cfg.seed)
+    r.update(epoch=conf.get('epoch'), epochs=cfg.optim.epochs, training=training)
     status = run_status(run, conf, r['training'])
     if status and not a.json: print(status)
     if a.json:
@@ -349,9 +400,13 @@ def cmd_eval(a):
     print('confusion (rows: true class, columns: class named):')
     for name, row in zip(FMNIST_CLASSES, r['confusion']): print(f'  {name:>12} ' + ' '.join(f'{v:5d}' for v in row))
 
+def run_settings(conf:dict) -> TrainConfig:
+    "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"
+    return TrainConfig.from_dict(conf['train']) if 'train' in conf else TrainConfig()
+
 def run_status(run, conf:dict, training:bool) -> str|None:
     "'epoch 3 of 30, still training' for a run that has not trained all its epochs yet; None for a finished run"
-    ep, total = conf.get('epoch'), conf.get('train', {}).get('epochs')
+    ep, total = conf.get('epoch'), run_settings(conf).optim.epochs
     if ep is None or total is None or ep >= total: return None
     if training: return f'{run}: epoch {ep} of {total}, still training (these are the numbers of its last checkpoint)'
     return f'{run}: epoch {ep} of {total}; it stopped early: continue it with `nanomm train --resume --out {run}`'
@@ -431,8 +486,20 @@ def _cause(e:BaseException, kind) -> BaseException|None:
     return None
 
 # %% ../nbs/07_cli.ipynb #8dea2ffb
+def load_plugins(argv:list):
+    "Import the modules named by `--plugin` (before the command) and in $NANOMM_PLUGINS, so their parts are known"
+    names = [n for n in os.environ.get('NANOMM_PLUGINS', '').split(',') if n.strip()]
+    for i, x in enumerate(argv):
+        if x in COMMANDS: break                                     # top-level options come before the command
+        if x == '--plugin' and i + 1 < len(argv): names.append(argv[i + 1])
+        elif x.startswith('--plugin='): names.append(x.split('=', 1)[1])
+    import_modules(names)
+
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
+    argv = sys.argv[1:] if argv is None else [str(x) for x in argv]
+    try: load_plugins(argv)
+    except InputError as e: return _report(e)
     p = make_parser()
     a = p.parse_args(argv)
     if a.cmd is None:

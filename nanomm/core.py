@@ -4,19 +4,46 @@
 
 # %% ../nbs/00a_core.ipynb #c0e00003
 from __future__ import annotations
-import contextlib, functools, io, json, os, signal, tempfile, threading, warnings
+import contextlib, dataclasses, functools, importlib, io, json, os, signal, tempfile, threading, warnings
 from pathlib import Path
 import torch, torch.nn as nn
 from safetensors.torch import save, load_file
 
 # %% auto #0
-__all__ = ['InputError', 'default_device', 'get_device', 'device_of', 'Precision', 'eval_mode', 'deterministic', 'WriteError',
-           'atomic_write_all', 'atomic_write', 'FolderError', 'save_folder', 'read_config', 'load_folder',
-           'load_weights', 'long_cell', 'new_figure', 'RunLockedError', 'RunLock']
+__all__ = ['InputError', 'build_config', 'part_modules', 'import_modules', 'default_device', 'get_device', 'device_of',
+           'Precision', 'eval_mode', 'deterministic', 'WriteError', 'atomic_write_all', 'atomic_write', 'FolderError',
+           'save_folder', 'read_config', 'load_folder', 'load_weights', 'long_cell', 'new_figure', 'RunLockedError',
+           'RunLock']
 
 # %% ../nbs/00a_core.ipynb #96f8a513
 class InputError(ValueError):
     "A setting, file or value given to nanomm that cannot work: the command line reports it in one line"
+
+# %% ../nbs/00a_core.ipynb #0a9f1a90
+def build_config(cls:type, # the config dataclass
+                 v, # a `cls`, or a dict of some of its fields
+                 part:str=''): # the part's name in the error, e.g. 'optim'
+    "`v` as a `cls`: itself, or made from a dict of its fields (an unknown name is an `InputError` naming the part)"
+    if isinstance(v, cls): return v
+    name = part or cls.__name__
+    if not isinstance(v, dict): raise InputError(f'{name} must be a {cls.__name__} or a dict, got {type(v).__name__}')
+    unknown = set(v) - {f.name for f in dataclasses.fields(cls)}
+    if unknown: raise InputError(f"{name} has no setting {', '.join(sorted(unknown))}")
+    return cls(**v)
+
+# %% ../nbs/00a_core.ipynb #d895aa9b
+def part_modules(*objs) -> list:
+    "The modules outside nanomm and torch that define the classes of `objs` and of their submodules, sorted"
+    found = set()
+    for o in objs:
+        for m in (o.modules() if isinstance(o, nn.Module) else [o]): found.add(type(m).__module__)
+    return sorted(m for m in found if m.split('.')[0] not in ('nanomm', 'torch', 'builtins', '__main__'))
+
+def import_modules(names) -> None:
+    "Import each module of `names` (they register their parts); an `InputError` for one that cannot be imported"
+    for n in names:
+        try: importlib.import_module(n.strip())
+        except ImportError as e: raise InputError(f'cannot import the module {n.strip()!r} ({e})') from None
 
 # %% ../nbs/00a_core.ipynb #c0e00006
 def default_device() -> torch.device:

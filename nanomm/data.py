@@ -5,6 +5,7 @@
 # %% ../nbs/01_data.ipynb #2743e22c
 from __future__ import annotations
 import gzip, hashlib, math, os, shutil, tempfile, urllib.request, zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -17,11 +18,11 @@ from .tokenizer import CharTokenizer
 # %% auto #0
 __all__ = ['DEBIAN_FMNIST', 'FMNIST_FILES', 'FMNIST_IDX_MD5', 'FMNIST_MIRRORS', 'SHAKESPEARE_FILE', 'SHAKESPEARE_MD5',
            'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'TEXT_MODES', 'VALIDATION', 'FMNIST_CLASSES', 'CAPTIONS',
-           'SHARED_CAPTIONS', 'cache_dir', 'data_roots', 'DataNotFoundError', 'CorruptDataError', 'md5',
+           'SHARED_CAPTIONS', 'TASKS', 'cache_dir', 'data_roots', 'DataNotFoundError', 'CorruptDataError', 'md5',
            'read_verified', 'download', 'find_file', 'get_shakespeare', 'parse_idx', 'get_fashion_mnist',
            'normalize_images', 'random_crop_flip', 'random_erase', 'epoch_generator', 'split_text', 'TextBatches',
            'holdout_split', 'image_splits', 'caption_classes', 'CaptionTable', 'CaptionBatches', 'alternate',
-           'TrainBatchIter', 'ValidBatchIter']
+           'TrainBatchIter', 'ValidBatchIter', 'DataConfig']
 
 # %% ../nbs/01_data.ipynb #ca65d402
 DEBIAN_FMNIST = Path('/usr/share/datasets/fashion-mnist')
@@ -413,3 +414,32 @@ class ValidBatchIter(TrainBatchIter):
     "All validation batches, alternating text and caption, the same every time"
     def __init__(self, text:TextBatches, caption:CaptionBatches, max_text:int|None=None, max_caption:int|None=None):
         super().__init__(text, caption, 0, max_text, max_caption)
+
+# %% ../nbs/01_data.ipynb #4e09713e
+TASKS = ('text', 'caption')
+
+@dataclass
+class DataConfig:
+    "What a run trains on: the tasks it alternates, their batches, and what validates"
+    tasks:tuple = TASKS # the tasks training alternates: 'text' (Shakespeare) and 'caption' (captioned images)
+    text_bs:int = 64 # windows of Shakespeare per text batch
+    caption_bs:int = 512 # images per caption batch
+    text_mode:str = 'chunks' # 'chunks' (the blog's non-overlapping windows) or 'random' windows
+    text_batches:int|None = None # cap on text batches per epoch (None: all, 123 at the blog's sizes)
+    caption_batches:int|None = None # cap on caption batches per epoch (None: all)
+    train_images:int|None = None # caption only the first N training images (None: all)
+    validation:str = 'holdout' # 'holdout': 5,000 training images and 5% of the text; 'test': the blog's way
+    count_padding:bool = False # train on the blog's caption loss, which counts padding; we exclude it
+
+    def __post_init__(self):
+        self.tasks = tuple(self.tasks)
+        bad = [t for t in self.tasks if t not in TASKS]
+        if bad or not self.tasks or len(set(self.tasks)) < len(self.tasks):
+            raise InputError(f"tasks must be some of {', '.join(map(repr, TASKS))}, each once; got {self.tasks}")
+        small = [k for k in ('text_bs', 'caption_bs') if getattr(self, k) < 1]
+        small += [k for k in ('text_batches', 'caption_batches') if (getattr(self, k) or 0) < 0]
+        small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
+        if small: raise InputError(f'these settings must be positive (batch caps may be 0): {", ".join(small)}')
+        for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION)):
+            if getattr(self, k) not in choices:
+                raise InputError(f"{k} must be one of {', '.join(map(repr, choices))}, got {getattr(self, k)!r}")

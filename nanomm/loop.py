@@ -14,7 +14,8 @@ from tqdm.auto import tqdm
 from .core import Precision, InputError
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'lr_at', 'Meter', 'make_optimizer', 'train_step', 'progress_bar', 'fit', 'Dist', 'GraphStep']
+__all__ = ['SCHEDULES', 'lr_at', 'Meter', 'make_optimizer', 'OptimConfig', 'HardwareConfig', 'train_step', 'progress_bar', 'fit',
+           'Dist', 'GraphStep']
 
 # %% ../nbs/01a_loop.ipynb #100a0006
 SCHEDULES = ('constant', 'cosine')
@@ -67,6 +68,31 @@ def make_optimizer(params, # the parameters to train (those without gradients ar
     if fast and torch.device(device).type == 'cuda':   # the step count and the rate live on the GPU, for GraphStep
         return torch.optim.AdamW(groups, lr=torch.tensor(lr, device=device), fused=True, capturable=True)
     return torch.optim.AdamW(groups, lr=lr)
+
+# %% ../nbs/01a_loop.ipynb #53a37158
+@dataclass
+class OptimConfig:
+    "How a stage is optimised: epochs, AdamW's peak learning rate and its schedule, weight decay, gradient clipping"
+    epochs:int = 30 # passes over the data (the blog: 30)
+    lr:float = 1e-3 # AdamW's learning rate (the peak, with a schedule)
+    schedule:str = 'constant' # 'constant' (the blog) or 'cosine': a short warm-up, then down to lr/10
+    weight_decay:float = 0. # AdamW's decoupled weight decay, on matrices and kernels only
+    grad_clip:float = 1.0 # clip the gradient norm to this (0: off)
+
+    def __post_init__(self):
+        if self.epochs < 0: raise InputError(f'epochs must be >= 0, got {self.epochs}')
+        if self.schedule not in SCHEDULES:
+            raise InputError(f"schedule must be one of {', '.join(map(repr, SCHEDULES))}, got {self.schedule!r}")
+        if not (0 < self.lr < math.inf and self.weight_decay >= 0 and 0 <= self.grad_clip < math.inf):
+            raise InputError('lr must be > 0, weight_decay and grad_clip >= 0')
+
+@dataclass
+class HardwareConfig:
+    "Where and how fast to compute"
+    device:str|None = None # 'cuda', 'mps' or 'cpu'; the best available if None
+    mixed_precision:bool = True # bf16 autocast on GPUs (fp16 + GradScaler on older ones)
+    fast:bool = True # CUDA only: fused AdamW and every step replayed as a CUDA graph
+    deterministic:bool = False # deterministic algorithms only, so that identical runs end alike on GPUs too
 
 # %% ../nbs/01a_loop.ipynb #100a000c
 def _world() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1

@@ -5,25 +5,38 @@
 # %% ../nbs/04_multimodal.ipynb #77d41533
 from __future__ import annotations
 import contextlib, math
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from .core import InputError, eval_mode, save_folder, load_folder, read_config, load_weights, FolderError
+from .core import InputError, part_modules, import_modules, eval_mode, save_folder, load_folder, read_config, load_weights, FolderError
 from .data import ValidBatchIter
 from .loop import Meter
 from .tokenizer import CharTokenizer
-from .vision import ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder
+from .vision import IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder
 from .gpt import GPT, GPTConfig, sample_next
 
 # %% auto #0
-__all__ = ['PROJECTIONS', 'RUN_FORMAT', 'RUN_FORMATS', 'make_projector', 'MultiModal', 'caption_targets', 'batch_loss',
-           'evaluate_losses', 'caption_logprob', 'RunError', 'read_run_config', 'load_model']
+__all__ = ['PROJECTIONS', 'RUN_FORMAT', 'RUN_FORMATS', 'ProjectorConfig', 'make_projector', 'MultiModal', 'caption_targets',
+           'batch_loss', 'evaluate_losses', 'caption_logprob', 'RunError', 'read_run_config', 'load_model']
 
-# %% ../nbs/04_multimodal.ipynb #b8277e5e
+# %% ../nbs/04_multimodal.ipynb #aae8fe91
 PROJECTIONS = ('linear', 'mlp')
 
+@dataclass
+class ProjectorConfig:
+    "How encoder features become the language model's first tokens"
+    kind:str = 'linear' # 'linear' (the blog) or 'mlp' (LLaVA-1.5: Linear-GELU-Linear)
+    image_tokens:str = 'pooled' # 'pooled': one image token (the blog); 'patches': one per patch (LLaVA)
+
+    def __post_init__(self):
+        if self.kind not in PROJECTIONS:
+            raise InputError(f"projector kind must be one of {', '.join(map(repr, PROJECTIONS))}, got {self.kind!r}")
+        if self.image_tokens not in IMAGE_TOKENS:
+            raise InputError(f"image_tokens must be one of {', '.join(map(repr, IMAGE_TOKENS))}, got {self.image_tokens!r}")
+
+# %% ../nbs/04_multimodal.ipynb #b8277e5e
 def make_projector(kind:str, n_in:int, n_embd:int) -> nn.Module:
     "A map from encoder vectors to GPT embeddings: one linear layer (the blog), or Linear-GELU-Linear (LLaVA-1.5)"
     if kind == 'linear': return nn.Linear(n_in, n_embd)
@@ -50,13 +63,14 @@ class MultiModal(nn.Module):
     @classmethod
     def from_config(cls, conf:dict):
         "A fresh model from the dict `config()` writes (runs of nanomm 0.0.1 included)"
+        import_modules(conf.get('modules', []))                              # the modules that register its parts
         return cls(build_encoder(encoder_config(conf['encoder'])), GPT(GPTConfig(**conf['gpt'])),
                    conf.get('image_tokens', 'pooled'), conf.get('proj', 'linear'))
 
     def config(self) -> dict:
         "Everything needed to build this model again, as JSON-able dicts"
         return dict(encoder=config_dict(self.encoder.cfg), gpt=asdict(self.gpt.cfg), image_tokens=self.image_tokens,
-                    proj=self.proj_kind)
+                    proj=self.proj_kind, modules=part_modules(self, self.encoder.cfg, self.gpt.cfg))
 
     def trainable_parameters(self) -> list:
         "The parameters an optimizer should get: the projector's and the GPT's"

@@ -6,173 +6,189 @@
 from __future__ import annotations
 import contextlib, copy, io, json, math, time, warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, field, fields, is_dataclass, replace, MISSING
+from typing import Any
 from pathlib import Path
 import torch
 from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from .core import (Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device,
-                         new_figure)
+                         new_figure, build_config)
 from safetensors.torch import save
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
-                         TrainBatchIter, CAPTIONS, TEXT_MODES, VALIDATION)
-from .loop import fit, lr_at, SCHEDULES, Dist, GraphStep, train_step, make_optimizer
+                         TrainBatchIter, CAPTIONS, DataConfig)
+from .loop import fit, lr_at, Dist, GraphStep, train_step, make_optimizer, OptimConfig, HardwareConfig
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, load_encoder, save_encoder, cached_features,
-                           n_tokens, config_dict, ImageClassifier, IMAGE_TOKENS, fit_familiarity, familiarity)
+                           n_tokens, config_dict, encoder_config, ImageClassifier, fit_familiarity, familiarity)
 from .resblock_encoder import ResNetConfig
 from .vit_encoder import ViTConfig
 from .gpt import GPTConfig, GPT
-from .multimodal import MultiModal, PROJECTIONS, RUN_FORMAT, batch_loss, evaluate_losses
+from .multimodal import MultiModal, ProjectorConfig, RUN_FORMAT, batch_loss, evaluate_losses
 from .inference import fit_confidence
 
 # %% auto #0
-__all__ = ['PRESETS', 'MODEL_FIELDS', 'TrainConfig', 'load_run_data', 'CheckpointError', 'save_checkpoint', 'load_train_state',
-           'plot_history', 'train']
+__all__ = ['LEGACY', 'PRESETS', 'TrainConfig', 'flat', 'nest', 'merge', 'load_run_data', 'CheckpointError', 'save_checkpoint',
+           'load_train_state', 'plot_history', 'model_settings', 'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
 class TrainConfig:
-    "Everything a training run needs to know; `TrainConfig.from_preset(name, **overrides)` starts from a preset"
-    preset:str = 'custom'          # which preset the other values came from (for the record)
-    # the model
-    n_layer:int = 4                # transformer blocks of the GPT
-    n_head:int = 8                 # attention heads per block
-    n_embd:int = 128               # embedding width; image tokens are projected to this
-    block_size:int = 128           # context length: image tokens plus characters
-    dropout:float = 0.1            # dropout in the GPT while training
-    encoder_arch:str = 'resnet'    # the vision encoder: 'resnet' (notebook 02) or 'vit' (03a)
-    enc_channels:tuple = (64, 128, 256, 512) # ResNet widths, 1 -> 64 -> ... -> 512 features
-    vit_patch_size:int = 7         # ViT patches of 7x7 pixels (16 of them) or 4x4 (49)
-    vit_n_embd:int = 128           # ViT width
-    vit_n_layer:int = 4            # ViT blocks
-    vit_n_head:int = 4             # ViT attention heads
-    image_tokens:str = 'pooled'    # 'pooled': one image token (the blog); 'patches': one per patch (LLaVA)
-    proj:str = 'linear'            # projector: 'linear' (the blog) or 'mlp' (LLaVA-1.5)
-    # stage 1: the vision encoder
-    encoder:str|None = None        # folder of a pretrained encoder (`save_encoder`); pretrain one if None
-    enc_epochs:int = 15            # encoder pretraining epochs (the blog: 15)
-    enc_bs:int = 512               # encoder pretraining batch size
-    enc_lr:float = 1e-3            # encoder pretraining peak learning rate
-    enc_schedule:str = 'constant'  # 'constant' or 'cosine' learning rate while pretraining
-    enc_weight_decay:float = 0.    # AdamW weight decay while pretraining
-    enc_label_smoothing:float = 0. # label smoothing while pretraining
-    enc_augment:bool = False       # random shifts and flips while pretraining
-    enc_erase:float = 0.           # share of pretraining images with a random rectangle erased
-    # stage 2: captions and text
-    epochs:int = 30                # passes over the data (the blog: 30)
-    text_bs:int = 64               # windows of Shakespeare per text batch
-    caption_bs:int = 512           # images per caption batch
-    text_mode:str = 'chunks'       # 'chunks' (the blog's non-overlapping windows) or 'random' windows
-    text_batches:int|None = None   # cap on text batches per epoch (None: all, 123 at the blog's sizes)
-    caption_batches:int|None = None # cap on caption batches per epoch (None: all)
-    train_images:int|None = None   # caption only the first N training images (None: all)
-    lr:float = 1e-3                # AdamW learning rate (the peak, with a schedule)
-    lr_schedule:str = 'constant'   # 'constant' (the blog) or 'cosine': a short warm-up, then down to lr/10
-    weight_decay:float = 0.        # AdamW weight decay of the GPT and the projector
-    grad_clip:float = 1.0          # clip the gradient norm to this (0: off)
-    count_padding:bool = False     # train on the blog's loss, which counts caption padding; we exclude it
-    validation:str = 'holdout'     # 'holdout': 5,000 training images and 5% of the text; 'test': the blog's way
-    mixed_precision:bool = True    # bf16 autocast on GPUs (fp16 + GradScaler on older ones); the GPT stays fp32 on CPUs
-    fast:bool = True               # CUDA only: fused AdamW and every step replayed as a CUDA graph
-    deterministic:bool = False     # deterministic algorithms only, so that identical runs end alike on GPUs too
-    seed:int = 0                   # seeds the model, the batches and dropout
-    device:str|None = None         # 'cuda', 'mps' or 'cpu'; the best available if None
+    "A run's settings, one config per part, each defined in its part's notebook; `TrainConfig.from_preset` makes one"
+    preset:str = 'custom' # which preset the other values came from (for the record)
+    seed:int = 0 # seeds the model, the batches, dropout and the encoder's pretraining
+    encoder:Any = field(default_factory=ResNetConfig) # the vision encoder: a config of any registered kind (02, 03a)
+    lm:GPTConfig = field(default_factory=GPTConfig) # the language model (03); its vocab_size is the tokenizer's
+    projector:ProjectorConfig = field(default_factory=ProjectorConfig) # image tokens and their projector (04)
+    data:DataConfig = field(default_factory=DataConfig) # the tasks, their batches and what validates (01)
+    pretrain:PretrainConfig = field(default_factory=PretrainConfig) # stage 1: the encoder learns as a classifier (01b)
+    optim:OptimConfig = field(default_factory=OptimConfig) # stage 2: epochs, learning rate and schedule (01a)
+    hardware:HardwareConfig = field(default_factory=HardwareConfig) # device, precision and the fast path (01a)
+    encoder_dir:str|None = None # folder of a pretrained encoder (`save_encoder`) to use instead of stage 1
 
     def __post_init__(self):
-        self.enc_channels = tuple(self.enc_channels)
+        if isinstance(self.encoder, dict): self.encoder = encoder_config({'kind': 'resnet', **self.encoder})
+        elif not hasattr(self.encoder, 'kind'): raise InputError(f'encoder must be an encoder config, got {self.encoder!r}')
+        for name, cls in _parts().items(): setattr(self, name, build_config(cls, getattr(self, name), name))
         self._check()
 
-# %% ../nbs/05_train.ipynb #c2d3e4f2
+def _parts() -> dict:
+    "The parts of a `TrainConfig` with one config class each, by name (the encoder's class depends on its kind)"
+    return {f.name: type(f.default_factory()) for f in fields(TrainConfig)
+            if f.default_factory is not MISSING and f.name != 'encoder'}
+
+# %% ../nbs/05_train.ipynb #c2d3e4f4
 @patch
-def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
-    "The GPT's config"
-    return GPTConfig(vocab_size=vocab_size, block_size=self.block_size, n_embd=self.n_embd, n_layer=self.n_layer,
-                     n_head=self.n_head, dropout=self.dropout)
+def _check(self:TrainConfig):
+    "Raise an `InputError` for settings that cannot work together (each part checks its own)"
+    if not 0 <= self.seed < 2**63: raise InputError(f'seed must be in [0, 2**63), got {self.seed}')
+    k = n_tokens(self.encoder, self.projector.image_tokens)
+    longest = max(len(c) for syns in CAPTIONS for c in syns)
+    if 'caption' in self.data.tasks and self.lm.block_size < k + longest:
+        raise InputError(f'lm.block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
+                         f'{longest} characters')
 
 @patch
-def encoder_config(self:TrainConfig):
-    "The config of the encoder to pretrain: a `ResNetConfig` or a `ViTConfig`"
-    if self.encoder_arch == 'resnet': return ResNetConfig(channels=self.enc_channels)
-    return ViTConfig(patch_size=self.vit_patch_size, n_embd=self.vit_n_embd, n_layer=self.vit_n_layer,
-                     n_head=self.vit_n_head)
+def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
+    "The language model's config, with the tokenizer's `vocab_size`"
+    return replace(self.lm, vocab_size=vocab_size)
 
 @patch
 def pretrain_config(self:TrainConfig) -> PretrainConfig:
-    "The pretraining recipe: the `enc_` fields, with the run's seed, precision and fast path"
-    shared = {k: getattr(self, k) for k in ('seed', 'mixed_precision', 'fast')}
-    return PretrainConfig(**{f.name: getattr(self, 'enc_' + f.name) for f in fields(PretrainConfig)
-                             if hasattr(self, 'enc_' + f.name)}, **shared)
+    "The encoder's pretraining recipe, seeded by the run's seed"
+    return replace(self.pretrain, seed=self.seed, mixed_precision=self.hardware.mixed_precision, fast=self.hardware.fast)
 
-# %% ../nbs/05_train.ipynb #c2d3e4f4
-_POSITIVE = ('n_layer', 'n_head', 'n_embd', 'block_size', 'enc_bs', 'text_bs', 'caption_bs', 'vit_patch_size',
-             'vit_n_embd', 'vit_n_layer', 'vit_n_head')
-_CHOICES = dict(encoder_arch=('resnet', 'vit'), image_tokens=IMAGE_TOKENS, proj=PROJECTIONS, text_mode=TEXT_MODES,
-                lr_schedule=SCHEDULES, enc_schedule=SCHEDULES, validation=VALIDATION)
-
+# %% ../nbs/05_train.ipynb #c2d3e4f2
 @patch
-def _check(self:TrainConfig):
-    "Raise an `InputError` that names the setting, for any setting that cannot work"
-    small = [f for f in _POSITIVE if getattr(self, f) < 1]
-    small += [f for f in ('text_batches', 'caption_batches') if getattr(self, f) is not None and getattr(self, f) < 0]
-    small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
-    small += [f for f in ('enc_epochs', 'epochs') if getattr(self, f) < 0]
-    small += ['enc_channels'] if min(self.enc_channels, default=0) < 1 else []
-    if small: raise InputError(f'these settings must be positive (epochs and batch caps may be 0): {", ".join(small)}')
-    for name, choices in _CHOICES.items():
-        if getattr(self, name) not in choices:
-            raise InputError(f"{name} must be one of {', '.join(map(repr, choices))}, got {getattr(self, name)!r}")
-    if not (0 < self.lr < math.inf and 0 < self.enc_lr < math.inf and 0 <= self.dropout < 1
-            and 0 <= self.grad_clip < math.inf
-            and self.weight_decay >= 0):
-        raise InputError('lr and enc_lr must be > 0, dropout in [0, 1), grad_clip and weight_decay >= 0')
-    if not 0 <= self.seed < 2**63: raise InputError(f'seed must be in [0, 2**63), got {self.seed}')
-    self.gpt_config()                                                   # GPTConfig checks its own sizes
-    self.pretrain_config()                                              # and PretrainConfig its own
-    k = n_tokens(self.encoder_config(), self.image_tokens)
-    longest = max(len(c) for syns in CAPTIONS for c in syns)
-    if self.block_size < k + longest:
-        raise InputError(f'block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
-                         f'{longest} characters')
+def to_dict(self:TrainConfig) -> dict:
+    "The config as nested JSON-able dicts, the encoder's with its `kind`"
+    return {**asdict(self), 'encoder': config_dict(self.encoder)}
+
+def flat(d:dict, prefix:str='') -> dict:
+    "A nested dict as one level of dotted names: `{'optim': {'lr': 1}}` -> `{'optim.lr': 1}`"
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict): out.update(flat(v, f'{prefix}{k}.'))
+        else: out[prefix + k] = v
+    return out
+
+def nest(d:dict) -> dict:
+    "Dotted names as nested dicts: `{'optim.lr': 1}` -> `{'optim': {'lr': 1}}`"
+    out = {}
+    for k, v in d.items():
+        *parts, last = k.split('.')
+        node = out
+        for p in parts: node = node.setdefault(p, {})
+        node[last] = v
+    return out
 
 # %% ../nbs/05_train.ipynb #c2d3e4f6
-_RENAMED = {'vision_bs': 'caption_bs', 'vision_batches': 'caption_batches'}
+LEGACY = dict(n_layer='lm.n_layer', n_head='lm.n_head', n_embd='lm.n_embd', block_size='lm.block_size',
+              dropout='lm.dropout', encoder_arch='encoder.kind', enc_channels='encoder.channels',
+              vit_patch_size='encoder.patch_size', vit_n_embd='encoder.n_embd', vit_n_layer='encoder.n_layer',
+              vit_n_head='encoder.n_head', image_tokens='projector.image_tokens', proj='projector.kind',
+              encoder='encoder_dir', **{f'enc_{k}': f'pretrain.{k}' for k in ('epochs', 'bs', 'lr', 'schedule',
+              'weight_decay', 'label_smoothing', 'augment', 'erase')},
+              epochs='optim.epochs', lr='optim.lr', lr_schedule='optim.schedule', weight_decay='optim.weight_decay',
+              grad_clip='optim.grad_clip', **{k: f'data.{k}' for k in ('text_bs', 'caption_bs', 'text_mode',
+              'text_batches', 'caption_batches', 'train_images', 'validation', 'count_padding')},
+              **{k: f'hardware.{k}' for k in ('mixed_precision', 'fast', 'deterministic', 'device')})
+_RENAMED = {'vision_bs': 'caption_bs', 'vision_batches': 'caption_batches'}   # nanomm 0.0.1's names
+
+def _upgrade(d:dict) -> dict:
+    "The nested settings of a flat config saved by nanomm 0.1.0 or 0.0.1"
+    d = {_RENAMED.get(k, k): v for k, v in d.items()}
+    d.setdefault('validation', 'test')                                # 0.0.1 validated on the test split
+    vit = d.get('encoder_arch') == 'vit'                              # only the chosen encoder's sizes apply
+    skip = {'enc_channels'} if vit else {k for k in d if k.startswith('vit_')}
+    unknown = set(d) - set(LEGACY) - {'preset', 'seed'} - skip
+    if unknown: raise InputError(f'unknown TrainConfig fields: {", ".join(sorted(unknown))}')
+    return nest({LEGACY.get(k, k): v for k, v in d.items() if k not in skip})
+
+# %% ../nbs/05_train.ipynb #4507683c
+def _as_dict(v):
+    "A part given as a config object, as the dict of its fields (with its `kind`, for an encoder's)"
+    if not is_dataclass(v) or isinstance(v, type): return v
+    return {'kind': v.kind, **asdict(v)} if hasattr(v, 'kind') else asdict(v)
+
+def merge(base:dict, over:dict) -> dict:
+    "`base` with `over` on top, part by part; an encoder of another kind replaces the whole encoder"
+    out = dict(base)
+    for k, v in over.items():
+        v = _as_dict(v)
+        old = out.get(k)
+        same_kind = not (k == 'encoder' and isinstance(v, dict) and v.get('kind', 'resnet') !=
+                         (old or {}).get('kind', 'resnet'))
+        out[k] = merge(old, v) if isinstance(v, dict) and isinstance(old, dict) and same_kind else v
+    return out
+
+def _overrides(parts:dict) -> dict:
+    "The overrides given to `from_preset` or `updated`, checked: a flat name of nanomm 0.1.0 names its new place"
+    names = {f.name for f in fields(TrainConfig)}
+    for k in parts:
+        if k in LEGACY and k not in names:
+            part, _, sub = LEGACY[k].partition('.')
+            raise InputError(f'TrainConfig has no setting {k!r}: it is {LEGACY[k]} now ({part}=dict({sub}=...))')
+        if k not in names: raise InputError(f"unknown TrainConfig part {k!r}; the parts: {', '.join(sorted(names))}")
+    return parts
+
+@patch(cls_method=True)
+def from_preset(cls:TrainConfig, name:str='blog', # 'blog', 'quick' or 'best'
+                **parts): # overrides, part by part: `optim=dict(epochs=2)`, `encoder=ViTConfig()`, `seed=1`
+    "The preset `name` with `parts` overriding it"
+    if name not in PRESETS: raise InputError(f'unknown preset {name!r}; choose from {", ".join(PRESETS)}')
+    return cls(**merge({**PRESETS[name], 'preset': name}, _overrides(parts)))
+
+@patch
+def updated(self:TrainConfig, **parts) -> TrainConfig:
+    "This config with `parts` overriding it, merged as `from_preset` merges them"
+    return TrainConfig(**merge(self.to_dict(), _overrides(parts)))
 
 @patch(cls_method=True)
 def from_dict(cls:TrainConfig, d:dict):
-    "The `TrainConfig` saved as `asdict(cfg)`, by this version or by nanomm 0.0.1"
-    d = {_RENAMED.get(k, k): v for k, v in d.items()}
-    if 'validation' not in d: d['validation'] = 'test'                  # 0.0.1 validated on the test split
-    unknown = set(d) - {f.name for f in fields(cls)}
-    if unknown: raise InputError(f'unknown TrainConfig fields: {", ".join(sorted(unknown))}')
-    return cls(**d)
-
-@patch(cls_method=True)
-def from_preset(cls:TrainConfig, name:str='blog', **overrides):
-    "The preset `name` with `overrides` applied"
-    if name not in PRESETS: raise InputError(f'unknown preset {name!r}; choose from {", ".join(PRESETS)}')
-    bad = set(overrides) - {f.name for f in fields(cls)}
-    if bad: raise InputError(f'unknown TrainConfig fields: {", ".join(sorted(bad))}')
-    return cls(**{**PRESETS[name], 'preset': name, **overrides})
+    "The `TrainConfig` saved as `cfg.to_dict()`, by this version, or flat by nanomm 0.1.0 and 0.0.1"
+    return cls(**_overrides(d if 'optim' in d else _upgrade(d)))
 
 # %% ../nbs/05_train.ipynb #c2d3e4f8
 PRESETS = {
-    'blog': dict(validation='test'),
-    'quick': dict(enc_channels=(32, 64, 128, 256), enc_epochs=5, enc_bs=128, enc_lr=3e-3, enc_schedule='cosine',
-                  epochs=8, lr=3e-3, lr_schedule='cosine', dropout=0.0, text_bs=16, text_mode='random',
-                  text_batches=160, caption_bs=64, caption_batches=160, train_images=20_000),
-    'best': dict(enc_epochs=40, enc_lr=2e-3, enc_schedule='cosine', enc_weight_decay=0.05, enc_label_smoothing=0.1,
-                 enc_augment=True, enc_erase=0.5, epochs=80, lr=2e-3, lr_schedule='cosine', weight_decay=0.1,
-                 text_mode='random'),
+    'blog': dict(data=dict(validation='test')),
+    'quick': dict(encoder=dict(kind='resnet', channels=(32, 64, 128, 256)), lm=dict(dropout=0.0),
+                  pretrain=dict(epochs=5, bs=128, lr=3e-3, schedule='cosine'),
+                  optim=dict(epochs=8, lr=3e-3, schedule='cosine'),
+                  data=dict(text_bs=16, text_mode='random', text_batches=160, caption_bs=64, caption_batches=160,
+                            train_images=20_000)),
+    'best': dict(pretrain=dict(epochs=40, lr=2e-3, schedule='cosine', weight_decay=0.05, label_smoothing=0.1,
+                               augment=True, erase=0.5),
+                 optim=dict(epochs=80, lr=2e-3, schedule='cosine', weight_decay=0.1), data=dict(text_mode='random')),
 }
 
 # %% ../nbs/05_train.ipynb #17f5cc34
 def load_run_data(cfg:TrainConfig, tok:CharTokenizer, root=None) -> dict:
     "Text ids and images of a run: `text_train`, `text_valid`, `train_x`/`_y`, `caption_x`/`_y`, `valid_x`/`_y`"
     text_train, text_valid, text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root)), dtype=torch.long))
-    if cfg.validation == 'test': text_valid = torch.cat([text_valid, text_test])   # the blog's last 10%
-    imgs = image_splits(cfg.validation, root)
-    n = cfg.train_images or len(imgs['train_x'])
+    if cfg.data.validation == 'test': text_valid = torch.cat([text_valid, text_test])   # the blog's last 10%
+    imgs = image_splits(cfg.data.validation, root)
+    n = cfg.data.train_images or len(imgs['train_x'])
     return dict(text_train=text_train, text_valid=text_valid, **imgs,
                 caption_x=imgs['train_x'][:n], caption_y=imgs['train_y'][:n])
 
@@ -196,11 +212,11 @@ def _snapshot(model:MultiModal, opt, scaler, cfg:TrainConfig, history:list, epoc
     "Everything a checkpoint holds, copied to the CPU now"
     return dict(format=RUN_FORMAT, epoch=epoch, model=_to_cpu(model.state_dict()), opt=_to_cpu(opt.state_dict()),
                 scaler=_to_cpu(scaler.state_dict()), rng=_rng_state(), history=copy.deepcopy(history),
-                train=asdict(cfg))
+                train=cfg.to_dict())
 
 def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, epoch:int, extra:dict|None=None):
     "What the run's `config.json` holds: the model's config, the tokenizer, the settings and every epoch's metrics"
-    return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=asdict(cfg), tokenizer=tok.to_dict(),
+    return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=cfg.to_dict(), tokenizer=tok.to_dict(),
                 history=copy.deepcopy(history), **(extra or {}))
 
 class CheckpointError(OSError):
@@ -222,7 +238,7 @@ def _write_checkpoint(run_dir:Path, state:dict, conf:dict, fam:dict|None=None, l
     "Write a checkpoint's files, all or none; a `CheckpointError` naming the last whole checkpoint (epoch `last`)"
     try: atomic_write_all(_checkpoint_files(run_dir, state, conf, fam))
     except OSError as e:
-        epochs = state['train']['epochs']
+        epochs = state['train']['optim']['epochs']
         if last: whole = (f'the last whole checkpoint is epoch {last} of {epochs}; once there is room, continue with '
                           f'`nanomm train --resume --out {run_dir}`')
         else: whole = 'no checkpoint was saved yet; once there is room, train again'
@@ -272,37 +288,39 @@ def plot_history(history:list, path=None):
 def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, dev, progress:bool, main:bool):
     "The run's frozen encoder: its own copy when resuming, the folder `cfg.encoder`, or one pretrained now"
     enc_dir = run_dir/'encoder'
-    if resume or cfg.encoder:
-        enc = load_encoder(enc_dir if resume else Path(cfg.encoder), device=dev)
-        want = config_dict(cfg.encoder_config())
+    if resume or cfg.encoder_dir:
+        enc = load_encoder(enc_dir if resume else Path(cfg.encoder_dir), device=dev)
+        want = config_dict(cfg.encoder)
         got = config_dict(enc.cfg)
         if got != want:
-            src = enc_dir if resume else cfg.encoder
+            src = enc_dir if resume else cfg.encoder_dir
             diff = ', '.join(f'{k} {got.get(k)!r} (config: {want.get(k)!r})' for k in sorted(set(got) | set(want))
                              if got.get(k) != want.get(k))
             raise InputError(f'the encoder in {src} does not match the run config: {diff}')
         if not resume and main: save_encoder(enc, enc_dir)          # the run keeps its own copy
     else:
         if progress and main:
-            print(f'stage 1: pretraining a {cfg.encoder_arch} encoder for {cfg.enc_epochs} epochs', flush=True)
+            print(f'stage 1: pretraining a {cfg.encoder.kind} encoder for {cfg.pretrain.epochs} epochs', flush=True)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
-            enc = build_encoder(cfg.encoder_config())
+            enc = build_encoder(cfg.encoder)
         enc, hist = pretrain_encoder(enc.to(dev), data, cfg.pretrain_config(), device=dev, progress=progress)
         if main: save_encoder(enc, enc_dir, hist)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g
-MODEL_FIELDS = ('n_layer', 'n_head', 'n_embd', 'block_size', 'encoder_arch', 'enc_channels', 'vit_patch_size',
-                # what the weights' shapes depend on
-                'vit_n_embd', 'vit_n_layer', 'vit_n_head', 'image_tokens', 'proj')
+def model_settings(cfg:TrainConfig) -> dict:
+    "The settings the model's weights depend on, as dotted names: the encoder's, the LM's (but dropout), the projector's"
+    d = flat({k: v for k, v in cfg.to_dict().items() if k in ('encoder', 'lm', 'projector')})
+    return {k: v for k, v in d.items() if k not in ('lm.dropout', 'lm.vocab_size')}
 
 def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
     "Fail if `cfg` describes another model than the run's; warn if other settings changed"
-    diff = [f for f in MODEL_FIELDS if getattr(saved, f) != getattr(cfg, f)]
+    a, b = model_settings(saved), model_settings(cfg)
+    diff = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
     if diff: raise InputError(f'cannot resume {run_dir}: its model differs from this config in {", ".join(diff)}')
-    changed = [f.name for f in fields(TrainConfig)
-               if f.name not in (*MODEL_FIELDS, 'device') and getattr(saved, f.name) != getattr(cfg, f.name)]
+    a, b = flat(saved.to_dict()), flat(cfg.to_dict())
+    changed = [k for k in a if k not in model_settings(cfg) and k != 'hardware.device' and a[k] != b.get(k)]
     if changed:
         warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): '
                       'it will not end as the unbroken run would')
@@ -356,26 +374,26 @@ def train(cfg:TrainConfig, # what to train and how
           on_step=None): # on_step(epoch, step) after every step
     "Train (or resume) a run into `run_dir`; return the model and the per-epoch history"
     run_dir, d = Path(run_dir), Dist.setup()
-    if d.world > 1 and min(cfg.text_bs, cfg.caption_bs, cfg.enc_bs) < d.world:
+    if d.world > 1 and min(cfg.data.text_bs, cfg.data.caption_bs, cfg.pretrain.bs) < d.world:
         raise InputError(f'every batch size must be at least the number of processes ({d.world}) to split among them')
-    with _lock(run_dir, d), deterministic(cfg.deterministic):
+    with _lock(run_dir, d), deterministic(cfg.hardware.deterministic):
         if not resume and (run_dir/'train_state.pt').exists():
             raise FileExistsError(f'{run_dir} already holds a run: continue it with '
                                   f'`nanomm train --resume --out {run_dir}` '
                                   '(resume=True in Python), or choose another directory')
         state = load_train_state(run_dir) if resume else None
         if state is not None: _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
-        dev = d.device(cfg.device) if d.world > 1 else get_device(cfg.device)
+        dev = d.device(cfg.hardware.device) if d.world > 1 else get_device(cfg.hardware.device)
         if dev.type == 'cuda': torch.cuda.set_device(dev)       # CUDA graphs record on the current device
         tok = CharTokenizer()
         data = data if data is not None else load_run_data(cfg, tok, root)
         enc = _run_encoder(cfg, run_dir, state is not None, data, dev, progress, d.main).to(dev)
-        feats = {k: cached_features(enc, data[f'{k}_x'], cfg.image_tokens) for k in ('caption', 'valid')}
+        feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens) for k in ('caption', 'valid')}
         torch.manual_seed(cfg.seed)
-        model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.image_tokens, cfg.proj).to(dev)
-        fast = cfg.fast and dev.type == 'cuda' and d.world == 1
-        opt = make_optimizer(model.trainable_parameters(), cfg.lr, cfg.weight_decay, dev, fast)
-        precision = Precision(dev, cfg.mixed_precision)
+        model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens, cfg.projector.kind).to(dev)
+        fast = cfg.hardware.fast and dev.type == 'cuda' and d.world == 1
+        opt = make_optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay, dev, fast)
+        precision = Precision(dev, cfg.hardware.mixed_precision)
         history, start = [], 0
         if state is not None:
             model.load_state_dict(state['model'])
@@ -385,16 +403,16 @@ def train(cfg:TrainConfig, # what to train and how
             history, start = state['history'], state['epoch']
         net = DistributedDataParallel(model, find_unused_parameters=True) if d.world > 1 else model
         captions = CaptionTable(tok, device=dev)
-        text_tr = TextBatches(data['text_train'].to(dev), cfg.text_bs, cfg.block_size, cfg.text_mode, seed=cfg.seed)
-        text_va = TextBatches(data['text_valid'].to(dev), cfg.text_bs, cfg.block_size, 'chunks', shuffle=False)
-        cap_tr = CaptionBatches(feats['caption'], data['caption_y'], cfg.caption_bs, seed=cfg.seed, captions=captions)
-        cap_va = CaptionBatches(feats['valid'], data['valid_y'], cfg.caption_bs, shuffle=False, fixed_captions=True,
+        text_tr = TextBatches(data['text_train'].to(dev), cfg.data.text_bs, cfg.lm.block_size, cfg.data.text_mode, seed=cfg.seed)
+        text_va = TextBatches(data['text_valid'].to(dev), cfg.data.text_bs, cfg.lm.block_size, 'chunks', shuffle=False)
+        cap_tr = CaptionBatches(feats['caption'], data['caption_y'], cfg.data.caption_bs, seed=cfg.seed, captions=captions)
+        cap_va = CaptionBatches(feats['valid'], data['valid_y'], cfg.data.caption_bs, shuffle=False, fixed_captions=True,
                                 seed=cfg.seed, captions=captions)
-        batches = lambda e: TrainBatchIter(text_tr, cap_tr, e, cfg.text_batches, cfg.caption_batches)
+        batches = lambda e: TrainBatchIter(text_tr, cap_tr, e, cfg.data.text_batches, cfg.data.caption_batches)
         per_epoch = len(batches(0))
 
-        if progress and d.main and start < cfg.epochs:
-            print(f'stage 2: epochs {start + 1}-{cfg.epochs} of text and captions, {per_epoch} steps each', flush=True)
+        if progress and d.main and start < cfg.optim.epochs:
+            print(f'stage 2: epochs {start + 1}-{cfg.optim.epochs} of text and captions, {per_epoch} steps each', flush=True)
         writer = ThreadPoolExecutor(1) if dev.type == 'cuda' else None   # checkpoints in the background on a GPU
         pending, saved = [], [start]                                   # saved: the epoch of the last whole checkpoint
         def write(state, conf, fam=None):
@@ -405,7 +423,7 @@ def train(cfg:TrainConfig, # what to train and how
             ev = evaluate_losses(model, text_va, cap_va, precision)
             history.append(_epoch_record(epoch, secs, opt, t, ev, cfg, len(cap_tr.x)))
             if not d.main: return
-            last = epoch + 1 == cfg.epochs
+            last = epoch + 1 == cfg.optim.epochs
             fam, confidence = _calibrate(model, feats['valid'], data, tok) if last else (None, None)
             extra = {'familiarity_threshold': fam['threshold'].item(), 'confidence': confidence} if last else {}
             state = _snapshot(model, opt, precision.scaler, cfg, history, epoch + 1)
@@ -413,12 +431,12 @@ def train(cfg:TrainConfig, # what to train and how
             while pending: pending.pop().result()                      # one write at a time, in order
             if writer is None: write(state, conf, fam)
             else: pending.append(writer.submit(write, state, conf, fam))
-            if progress: print(_epoch_line(history[-1], cfg.epochs), flush=True)
+            if progress: print(_epoch_line(history[-1], cfg.optim.epochs), flush=True)
 
         try:
-            fit(net, opt, lambda m, b: batch_loss(m, b, cfg.count_padding), batches, cfg.epochs, start,
-                lr_fn=lambda s: lr_at(s, cfg.epochs * per_epoch, cfg.lr, cfg.lr_schedule), precision=precision,
-                grad_clip=cfg.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress and d.main,
+            fit(net, opt, lambda m, b: batch_loss(m, b, cfg.data.count_padding), batches, cfg.optim.epochs, start,
+                lr_fn=lambda s: lr_at(s, cfg.optim.epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule), precision=precision,
+                grad_clip=cfg.optim.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress and d.main,
                 step_fn=GraphStep() if fast else train_step, shard=d.shard)
         finally:                                                       # the last checkpoint is whole before we leave
             try:
@@ -438,8 +456,8 @@ def _epoch_record(epoch:int, secs:float, opt, t:dict, ev:dict, cfg:TrainConfig, 
              train_caption_loss_blog=t.get('caption_loss_blog', 0.) / max(t.get('caption_n_blog', 0.), 1.),
              valid_text_loss=ev['text_loss'], valid_text_bpc=ev['text_bpc'], valid_caption_loss=ev['caption_loss'],
              valid_caption_loss_blog=ev['caption_loss_blog'], text_tokens=int(t.get('text_n', 0)),
-             caption_images=n_caption if cfg.caption_batches is None else min(n_caption,
-                                                                                 cfg.caption_batches * cfg.caption_bs))
+             caption_images=n_caption if cfg.data.caption_batches is None else min(n_caption,
+                                                                          cfg.data.caption_batches * cfg.data.caption_bs))
     h['train_loss'] = (h['train_text_loss'] + h['train_caption_loss']) / 2
     h['valid_loss'] = (h['valid_text_loss'] + h['valid_caption_loss']) / 2
     train_blog = (h['train_text_loss'] + h['train_caption_loss_blog']) / 2

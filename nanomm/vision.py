@@ -11,14 +11,14 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from safetensors.torch import save, load_file
 from .core import (InputError, Precision, eval_mode, device_of, atomic_write, save_folder, load_folder,
-                         load_weights, FolderError)
+                         load_weights, FolderError, part_modules, import_modules)
 from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
 from .loop import fit, lr_at, SCHEDULES, GraphStep, Dist, train_step, make_optimizer
 
 # %% auto #0
-__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'n_tokens', 'encoder_config', 'config_dict',
-           'build_encoder', 'ImageClassifier', 'freeze', 'is_frozen', 'evaluate_classifier', 'PretrainConfig',
-           'classifier_loss', 'pretrain_encoder', 'encode_images', 'feature_cache', 'cached_features',
+__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
+           'config_dict', 'build_encoder', 'ImageClassifier', 'freeze', 'is_frozen', 'evaluate_classifier',
+           'PretrainConfig', 'classifier_loss', 'pretrain_encoder', 'encode_images', 'feature_cache', 'cached_features',
            'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
 
 # %% ../nbs/01b_vision.ipynb #100b0006
@@ -31,7 +31,7 @@ def register_encoder(kind:str, cfg_cls:type, enc_cls:type):
 
 _BUILTIN = {'resnet': 'nanomm.resblock_encoder', 'vit': 'nanomm.vit_encoder'}
 
-def _encoders() -> dict:
+def encoders() -> dict:
     "The registered encoders, nanomm's own included (each imported on first use, unless registered already)"
     for kind, mod in _BUILTIN.items():
         if kind not in ENCODERS: importlib.import_module(mod)
@@ -47,7 +47,7 @@ def encoder_config(d:dict):
     d = dict(d)
     if 'kind' not in d: d = {k: v for k, v in d.items() if k in ('in_channels', 'channels', 'ks')}   # nanomm 0.0.1
     kind = d.pop('kind', 'resnet')
-    encs = _encoders()
+    encs = encoders()
     if kind not in encs: raise InputError(f"unknown encoder kind {kind!r}; known: {', '.join(encs)}")
     cfg_cls = encs[kind][0]
     names = {f.name for f in fields(cfg_cls)}
@@ -61,7 +61,7 @@ def config_dict(cfg) -> dict:
 
 def build_encoder(cfg) -> nn.Module:
     "A new encoder for the config `cfg`"
-    return _encoders()[cfg.kind][1](cfg)
+    return encoders()[cfg.kind][1](cfg)
 
 # %% ../nbs/01b_vision.ipynb #100b000a
 class ImageClassifier(nn.Module):
@@ -288,7 +288,8 @@ def save_encoder(model:nn.Module, # an `ImageClassifier`, or an encoder that mee
                     head=dict(n_classes=model.n_classes, hidden=model.hidden))
     elif hasattr(getattr(model, 'cfg', None), 'kind'): conf = dict(model='encoder', encoder=config_dict(model.cfg))
     else: raise TypeError(f'can only save an ImageClassifier or an encoder with a cfg, not {type(model).__name__}')
-    conf = dict(format=ENCODER_FORMAT, **conf, **({'history': history} if history else {}))
+    conf = dict(format=ENCODER_FORMAT, **conf, modules=part_modules(model, model.cfg),
+                **({'history': history} if history else {}))
     return save_folder(path, model.state_dict(), conf, format=ENCODER_FORMAT)
 
 def _upgrade_encoder_config(conf:dict) -> dict:
@@ -308,6 +309,7 @@ def load_encoder(path, # folder written by `save_encoder`
     conf, sd = load_folder(path)
     try:
         conf = _upgrade_encoder_config(conf)
+        import_modules(conf.get('modules', []))
         enc = build_encoder(encoder_config(conf['encoder']))
         model = ImageClassifier(enc, **conf['head']) if conf['model'] == 'image_classifier' else enc
     except (KeyError, TypeError, ValueError) as e:

@@ -18,10 +18,11 @@ def test_help():
     assert r.returncode == 0 and 'COMMAND' in r.stdout and not r.stderr
 
 def test_train_help_documents_every_field():
-    from dataclasses import fields
-    from nanomm.train import TrainConfig
+    from nanomm.train import TrainConfig, flat
     out = run('train', '--help').stdout
-    assert all('--' + f.name.replace('_', '-') in out for f in fields(TrainConfig) if f.name != 'preset')
+    names = [k for k in flat(TrainConfig().to_dict()) if k not in ('preset', 'lm.vocab_size', 'pretrain.seed', 'hardware.device')]
+    assert len(names) > 30 and all('--' + k.replace('_', '-') in out for k in names), out
+    assert '--device' in out and '--encoder.kind' in out and '--epochs' not in out    # 0.1.0's spellings work, unlisted
 
 @pytest.mark.parametrize('args,msg', [
     (['generate', '--prompt', 'hello', '--run', '/nonexistent/run'], 'does not exist'),
