@@ -145,7 +145,7 @@ def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[T
         raise ValueError(f'{K} image tokens and caption prefixes of {int(tree.depth.max())} characters do not fit in '
                          f'block_size {model.gpt.cfg.block_size}')
     pos = (K - 1 + tree.depth[1:]).to(dev)                           # a node sits where its last character does
-    nodes = model.gpt.transformer.wte(tree.tokens.to(dev)) + model.gpt.transformer.wpe(pos)   # (n-1, C)
+    nodes = model.gpt.embed_at(tree.tokens.to(dev), pos)             # (n-1, C)
     img = model.image_embeds(features=features)                     # (B, K, C)
     x = torch.cat([img, nodes.to(img.dtype).expand(len(img), -1, -1)], 1)   # (B, K+n-1, C)
     mask = torch.zeros(K + n - 1, K + n - 1, dtype=torch.bool, device=dev)
@@ -366,26 +366,15 @@ def plot_confusion(cm, path=None):
 @torch.no_grad()
 def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTokenizer|None=None):
     "Captions of `images` and, for each, the attention (characters, K) of each written character on the K image tokens"
-    tok, dev = tok or CharTokenizer(), device_of(model)
+    tok = tok or CharTokenizer()
     feats = encode_images(model.encoder, _batched(images), model.image_tokens)   # (B, K, D)
     toks = model.generate(features=feats, max_new_tokens=max_len)             # (B, k)
-    K, seen = model.n_img, []
-    catch = lambda m, args, out: seen.append((m, args[0]))                    # each attention layer's input
-    hooks = [blk.attn.register_forward_hook(catch) for blk in model.gpt.transformer.h]
-    try:
-        with eval_mode(model):
-            x = torch.cat([model.image_embeds(features=feats), model.gpt.embed(toks[:, :-1], start=K)], 1)  # (B, T, C)
-            model.gpt.forward_embeds(x)
-    finally:
-        for h in hooks: h.remove()
+    K, ws = model.n_img, []
+    with eval_mode(model):
+        x = torch.cat([model.image_embeds(features=feats), model.gpt.embed(toks[:, :-1], start=K)], 1)  # (B, T, C)
+        model.gpt.forward_embeds(x, attn=ws)                                  # each layer's weights (B, nh, T, T)
     att = 0
-    for m, xin in seen:                                                       # each layer's attention weights
-        B, T, C = xin.shape
-        q, k, _ = m.c_attn(xin).split(C, dim=2)
-        q, k = [t.view(B, T, m.n_head, C // m.n_head).transpose(1, 2) for t in (q, k)]   # (B, nh, T, hs)
-        w = q @ k.transpose(-1, -2) / math.sqrt(C // m.n_head)                 # (B, nh, T, T)
-        w = w.masked_fill(torch.ones(T, T, dtype=torch.bool, device=dev).triu(1), float('-inf')).softmax(-1)
-        att = att + w.mean(1) / len(seen)                                     # (B, T, T): heads, then layers averaged
+    for w in ws: att = att + w.mean(1) / len(ws)                              # (B, T, T): heads, then layers averaged
     caps = [tok.decode(r).split('\n')[0] for r in toks.cpu()]
     # the characters and the '\n'
     return caps, [att[i, K - 1:K - 1 + len(c) + 1, :K].cpu() for i, c in enumerate(caps)]

@@ -85,15 +85,15 @@ def _check(x, name:str, shape_desc:str, trailing:tuple):
 
 @patch
 def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=None) -> Tensor:
-    "The image tokens (B, K, C): projected encoder vectors plus the embeddings of positions 0..K-1"
+    "The image tokens (B, K, C): projected encoder vectors, placed by the GPT at positions 0..K-1"
     if (image is None) == (features is None): raise ValueError('pass exactly one of `image` or `features`')
     cfg = self.encoder.cfg
     if image is not None:
         _check(image, 'image', '(B, 1, 28, 28)', (cfg.in_channels, 28, 28))
         with torch.no_grad(): features = self.encoder(image, self.image_tokens)     # (B, K, D)
     else: _check(features, 'features', f'(B, {self.n_img}, {cfg.n_out})', (self.n_img, cfg.n_out))
-    x = self.proj(features.to(self.gpt.transformer.wpe.weight.dtype))                # (B, K, C)
-    return x + self.gpt.transformer.wpe.weight[:self.n_img]                          # (B, K, C)
+    x = self.proj(features.to(self.gpt.dtype))                                      # (B, K, C)
+    return self.gpt.embed_prefix(x)                                                  # (B, K, C) at positions 0..K-1
 
 # %% ../nbs/04_multimodal.ipynb #a70aa398
 @patch
