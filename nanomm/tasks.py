@@ -151,8 +151,9 @@ class CaptionTask(Task):
 
     def record(self, train_totals:dict, valid:dict) -> dict:
         "The `train_` and `valid_` caption losses and `caption_images`, the pictures trained on per epoch"
-        n = 0 if self.train is None else min(len(self.train.x), len(self) * self.train.bs)
-        return super().record(train_totals, valid) | {f'{self.name}_images': n}
+        h = super().record(train_totals, valid)
+        x, bs = getattr(self.train, 'x', None), getattr(self.train, 'bs', None)   # as `CaptionBatches` holds them
+        return h if x is None or bs is None else h | {f'{self.name}_images': min(len(x), len(self) * bs)}
 
 # %% ../nbs/01c_tasks.ipynb #100c0015
 class ImageBatches:
