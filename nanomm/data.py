@@ -17,12 +17,13 @@ from .tokenizer import CharTokenizer
 
 # %% auto #0
 __all__ = ['DEBIAN_FMNIST', 'FMNIST_FILES', 'FMNIST_IDX_MD5', 'FMNIST_MIRRORS', 'SHAKESPEARE_FILE', 'SHAKESPEARE_MD5',
-           'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'TEXT_MODES', 'VALIDATION', 'FMNIST_CLASSES', 'CAPTIONS',
-           'SHARED_CAPTIONS', 'TASKS', 'cache_dir', 'data_roots', 'DataNotFoundError', 'CorruptDataError', 'md5',
-           'read_verified', 'download', 'find_file', 'get_shakespeare', 'parse_idx', 'get_fashion_mnist',
-           'normalize_images', 'random_crop_flip', 'random_erase', 'epoch_generator', 'split_text', 'TextBatches',
-           'holdout_split', 'image_splits', 'caption_classes', 'CaptionTable', 'CaptionBatches', 'alternate',
-           'TrainBatchIter', 'ValidBatchIter', 'DataConfig']
+           'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'FMNIST_SPEC', 'TEXT_MODES', 'VALIDATION',
+           'FMNIST_CLASSES', 'CAPTIONS', 'SHARED_CAPTIONS', 'SPLITS', 'DATASETS', 'TASKS', 'cache_dir', 'data_roots',
+           'DataNotFoundError', 'CorruptDataError', 'md5', 'read_verified', 'download', 'find_file', 'get_shakespeare',
+           'parse_idx', 'get_fashion_mnist', 'ImageSpec', 'normalize_images', 'random_crop_flip', 'random_erase',
+           'epoch_generator', 'split_text', 'TextBatches', 'holdout_split', 'image_splits', 'caption_classes',
+           'CaptionTable', 'CaptionBatches', 'ImageDataset', 'check_splits', 'register_dataset', 'get_dataset',
+           'FashionMNIST', 'alternate', 'TrainBatchIter', 'ValidBatchIter', 'DataConfig']
 
 # %% ../nbs/01_data.ipynb #ca65d402
 DEBIAN_FMNIST = Path('/usr/share/datasets/fashion-mnist')
@@ -151,21 +152,50 @@ def get_fashion_mnist(split:str='train', root=None, download:bool=True):
 # %% ../nbs/01_data.ipynb #0b51d18f
 FMNIST_MEAN, FMNIST_STD = 0.2860, 0.3530
 
-def normalize_images(x:Tensor) -> Tensor:
-    "Standardised float images `(B, 1, 28, 28)` from `uint8 (B, 28, 28)` or float `(B, 1, 28, 28)` in [0, 1]"
+def _floats(v) -> tuple: return tuple(float(a) for a in (v if isinstance(v, (tuple, list)) else (v,)))
+
+@dataclass(frozen=True)
+class ImageSpec:
+    "What a dataset's pictures are: `channels` planes of `size` (H, W) pixels, standardised per channel"
+    channels:int = 1 # 1: grey, 3: colour (RGB)
+    size:tuple = (28, 28) # (H, W) in pixels
+    mean:tuple = (0.5,) # per channel, of pixels scaled to [0, 1], measured on the training pictures; one value: all
+    std:tuple = (0.5,) # per channel, likewise
+
+    def __post_init__(self):
+        mean, std, size = _floats(self.mean), _floats(self.std), tuple(int(s) for s in self.size)
+        if len(mean) == 1: mean = mean * self.channels
+        if len(std) == 1: std = std * self.channels
+        if self.channels < 1 or len(size) != 2 or min(size) < 1:
+            raise InputError(f'an ImageSpec needs channels >= 1 and a size (H, W), got {self.channels} and {size}')
+        if len(mean) != self.channels or len(std) != self.channels or min(std) <= 0:
+            raise InputError(f'mean and std need one value per channel ({self.channels}) and std > 0, '
+                             f'got {mean} and {std}')
+        for k, v in dict(mean=mean, std=std, size=size).items(): object.__setattr__(self, k, v)
+
+FMNIST_SPEC = ImageSpec(1, (28, 28), (FMNIST_MEAN,), (FMNIST_STD,))
+
+# %% ../nbs/01_data.ipynb #0e1a5c02
+def normalize_images(x:Tensor, # uint8 (B, H, W) grey or (B, C, H, W), or float (B, C, H, W) in [0, 1]
+                     spec:ImageSpec=FMNIST_SPEC) -> Tensor: # what the pictures are: channels, size, mean, std
+    "Standardised float images `(B, C, H, W)` (for Fashion-MNIST `(B, 1, 28, 28)`) from uint8 or float pictures"
     if not isinstance(x, Tensor): raise TypeError(f'images must be a tensor, got {type(x).__name__}')
+    C, (H, W) = spec.channels, spec.size
     if x.dtype == torch.uint8:
-        if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise ValueError(f'uint8 images must be (N, 28, 28), got {tuple(x.shape)}')
-        x = x.unsqueeze(1).float() / 255                               # (B, 1, 28, 28)
+        if C == 1 and x.ndim == 3: x = x.unsqueeze(1)                   # (B, 1, H, W)
+        if x.ndim != 4 or x.shape[1:] != (C, H, W):
+            grey = f'(N, {H}, {W}) or ' if C == 1 else ''
+            raise ValueError(f'uint8 images must be {grey}(N, {C}, {H}, {W}), got {tuple(x.shape)}')
+        x = x.float() / 255                                            # (B, C, H, W)
     elif x.is_floating_point():
-        if x.ndim != 4 or x.shape[1:] != (1, 28, 28):
-            raise ValueError(f'float images must be (N, 1, 28, 28), got {tuple(x.shape)}')
+        if x.ndim != 4 or x.shape[1:] != (C, H, W):
+            raise ValueError(f'float images must be (N, {C}, {H}, {W}), got {tuple(x.shape)}')
         if not torch.isfinite(x).all(): raise ValueError('images contain NaN or infinite values')
         if x.numel() and (x.min() < 0 or x.max() > 1): raise ValueError('float images must have values in [0, 1]')
         x = x.float()
     else: raise ValueError(f'images must be uint8 or float, got {x.dtype}')
-    return (x - FMNIST_MEAN) / FMNIST_STD
+    if C == 1: return (x - spec.mean[0]) / spec.std[0]
+    return torch.cat([(x[:, c:c+1] - m) / s for c, (m, s) in enumerate(zip(spec.mean, spec.std))], 1)
 
 # %% ../nbs/01_data.ipynb #20495070
 def random_crop_flip(x:Tensor, # images (B, H, W), uint8 or float
@@ -333,6 +363,9 @@ class CaptionTable:
     "All caption synonyms as padded token ids on one device, for batch lookups"
     def __init__(self, tok:CharTokenizer=None, captions:list=CAPTIONS, device='cpu'):
         tok = tok or CharTokenizer()
+        if not captions or not captions[0] or len({len(syns) for syns in captions}) != 1:
+            raise InputError('captions must give every class the same number (at least one) of phrasings, got '
+                             f'{sorted({len(syns) for syns in captions})}')
         self.n_syn = len(captions[0])
         L = max(len(c) for syns in captions for c in syns)
         # (n_classes, n_syn, L), padded with '\n' = 0
@@ -356,11 +389,12 @@ class CaptionTable:
 # %% ../nbs/01_data.ipynb #b5f19a2d
 class CaptionBatches:
     "Batches of images (or encoder features) with a caption per sample"
-    def __init__(self, x:Tensor, # uint8 images (N, 28, 28) or float features (N, K, D), on the batches' device
+    def __init__(self, x:Tensor, # uint8 images (N, [C,] H, W) or float features (N, K, D), on the batches' device
                  labels:Tensor, # class ids (N,)
                  bs:int=512, shuffle:bool=True, seed:int=0,
                  fixed_captions:bool=False, # draw captions once from `seed` (validation) instead of per epoch
-                 captions:CaptionTable|None=None): # on x's device
+                 captions:CaptionTable|None=None, # on x's device; Fashion-MNIST's if None
+                 spec:ImageSpec=FMNIST_SPEC): # what the images are (how `normalize_images` standardises them)
         if len(x) != len(labels): raise ValueError(f'{len(x)} images but {len(labels)} labels')
         self.kind = 'image' if x.dtype == torch.uint8 else 'features'
         if self.kind == 'features' and x.ndim != 3:
@@ -368,6 +402,7 @@ class CaptionBatches:
         self.x, self.labels, self.bs = x, labels.to(x.device), bs
         self.shuffle, self.seed, self.fixed = shuffle, seed, fixed_captions
         self.captions = captions or CaptionTable(device=x.device)
+        self.spec = spec
 
     def __len__(self): return math.ceil(len(self.x) / self.bs)
 
@@ -381,10 +416,70 @@ class CaptionBatches:
         for i in range(0, n, self.bs):
             j = order[i:i+self.bs]
             b = dict(task='caption', label=self.labels[j])
-            if self.kind == 'image': b['image'] = normalize_images(self.x[j])
+            if self.kind == 'image': b['image'] = normalize_images(self.x[j], self.spec)
             else: b['features'] = self.x[j]
             b.update(self.captions.batch(b['label'], choice[j]))
             yield b
+
+# %% ../nbs/01_data.ipynb #d5e7a002
+SPLITS = ('train', 'valid', 'test')
+
+class ImageDataset:
+    "What nanomm needs of a dataset of pictures: a name, an `ImageSpec`, class names, captions per class, splits"
+    name:str = '' # the name it is registered under
+    spec:ImageSpec = FMNIST_SPEC # what its pictures are
+    classes:list|None = None # class names, in class-id order; None for data without classes
+    captions:list = [] # per class (or caption group), a list of phrasings, every list as long
+
+    def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
+               root=None, download:bool=True) -> dict: # where to look for files, and whether to fetch them
+        "uint8 pictures and int64 class ids: `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`, `test_y`"
+        raise NotImplementedError
+
+    def __repr__(self): return f'{type(self).__name__}({self.name!r}, {len(self.captions)} caption groups)'
+
+# %% ../nbs/01_data.ipynb #d5e7a003
+def check_splits(s:dict, ds:ImageDataset) -> dict:
+    "`s` itself if it holds every split of `ds` as its contract says (uint8 pictures of `ds.spec`, ids of its captions)"
+    C, (H, W) = ds.spec.channels, ds.spec.size
+    for k in SPLITS:
+        x, y = s.get(f'{k}_x'), s.get(f'{k}_y')
+        if not isinstance(x, Tensor) or not isinstance(y, Tensor):
+            raise InputError(f'{ds.name}: the splits lack {k}_x or {k}_y (tensors)')
+        shape_ok = x.shape[1:] in ((C, H, W), (H, W) if C == 1 else None)
+        if x.dtype != torch.uint8 or x.ndim not in (3, 4) or not shape_ok:
+            raise InputError(f'{ds.name}: {k}_x must be uint8 (N, {C}, {H}, {W}), got {x.dtype} {tuple(x.shape)}')
+        if y.dtype != torch.int64 or y.shape != (len(x),):
+            raise InputError(f'{ds.name}: {k}_y must be int64 ({len(x)},), got {y.dtype} {tuple(y.shape)}')
+        if len(y) and (y.min() < 0 or y.max() >= len(ds.captions)):
+            raise InputError(f'{ds.name}: {k}_y holds ids outside 0..{len(ds.captions) - 1} (its caption groups)')
+    return s
+
+# %% ../nbs/01_data.ipynb #d5e7a005
+DATASETS = {}   # name -> a class or function that returns the `ImageDataset`
+
+def register_dataset(name:str, factory=None):
+    "Make `name` known to `get_dataset`: `factory(**kwargs)` returns the dataset (use it as a decorator, or call it)"
+    if factory is None: return lambda f: register_dataset(name, f)
+    DATASETS[name] = factory
+    return factory
+
+def get_dataset(name:str, **kwargs) -> ImageDataset:
+    "The dataset registered as `name`, made by its factory with `kwargs`"
+    if name not in DATASETS: raise InputError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
+    return DATASETS[name](**kwargs)
+
+# %% ../nbs/01_data.ipynb #d5e7a007
+@register_dataset('fashion_mnist')
+class FashionMNIST(ImageDataset):
+    "Fashion-MNIST: 28×28 grey pictures of clothing in 10 classes, 20 captions each; found or downloaded when needed"
+    name, spec, classes, captions = 'fashion_mnist', FMNIST_SPEC, FMNIST_CLASSES, CAPTIONS
+
+    def splits(self, validation:str='holdout', root=None, download:bool=True, n_valid:int=5000) -> dict:
+        "`image_splits(validation, ...)` and the test images (`test_x`, `test_y`)"
+        s = image_splits(validation, root, download, n_valid)
+        s['test_x'], s['test_y'] = get_fashion_mnist('test', root, download)
+        return s
 
 # %% ../nbs/01_data.ipynb #3b085c14
 def alternate(*iterators):

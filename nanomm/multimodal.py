@@ -4,15 +4,15 @@
 
 # %% ../nbs/04_multimodal.ipynb #77d41533
 from __future__ import annotations
-import contextlib, math
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from .core import InputError, part_modules, import_modules, eval_mode, save_folder, load_folder, read_config, load_weights, FolderError
-from .data import ValidBatchIter
-from .loop import Meter
+from .core import (InputError, part_modules, import_modules, eval_mode, save_folder, load_folder, read_config,
+                         load_weights, FolderError)
+from .tasks import TextTask, CaptionTask, evaluate_tasks
 from .tokenizer import CharTokenizer
 from .vision import IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder
 from .gpt import GPT, GPTConfig, sample_next
@@ -124,34 +124,14 @@ def caption_targets(targets:Tensor, mask:Tensor, count_padding:bool=False) -> Te
 # %% ../nbs/04_multimodal.ipynb #b308aa81
 def batch_loss(model:MultiModal, b:dict, count_padding:bool=False):
     "The summed loss of a text or caption batch, its number of targets, and the statistics to add up over an epoch"
-    if b['task'] == 'text':
-        logits, _ = model(b['idx'])                                               # (B, T, vocab)
-        loss = F.cross_entropy(logits.flatten(0, 1).float(), b['targets'].flatten(), reduction='sum')
-        n = b['targets'].numel()
-        return loss, n, {'text_loss': loss.detach(), 'text_n': n}
-    logits, _ = model(b['idx'], image=b.get('image'), features=b.get('features'))  # (B, n+1, vocab)
-    per = F.cross_entropy(logits.flatten(0, 1).float(), b['targets'].flatten(), reduction='none')   # (B*(n+1),)
-    mask = b['mask'].flatten()
-    ours, n_ours = (per * mask).sum(), mask.sum()
-    blog, n_blog = per.sum(), per.numel()
-    stats = dict(caption_loss=ours.detach(), caption_n=n_ours, caption_loss_blog=blog.detach(), caption_n_blog=n_blog)
-    return (blog, n_blog, stats) if count_padding else (ours, n_ours, stats)
+    task = TextTask() if b['task'] == 'text' else CaptionTask(count_padding=count_padding)
+    return task.loss(model, b)
 
 # %% ../nbs/04_multimodal.ipynb #2b6c9f40
-@torch.no_grad()
 def evaluate_losses(model:MultiModal, text, captions, # `TextBatches` and `CaptionBatches` to measure on
                     precision=None) -> dict: # the autocast to run in (the training run's)
     "Mean losses: `text_loss`, `text_bpc`, `caption_loss` (padding excluded), `caption_loss_blog` (padding counted)"
-    meter = Meter()
-    with eval_mode(model):
-        for b in ValidBatchIter(text, captions):
-            with precision.autocast() if precision is not None else contextlib.nullcontext():
-                meter.add(batch_loss(model, b)[2])
-    t = meter.totals()
-    mean = lambda k, n: t.get(k, 0.) / max(t.get(n, 0.), 1.)
-    return dict(text_loss=mean('text_loss', 'text_n'), text_bpc=mean('text_loss', 'text_n') / math.log(2),
-                caption_loss=mean('caption_loss', 'caption_n'),
-                caption_loss_blog=mean('caption_loss_blog', 'caption_n_blog'))
+    return evaluate_tasks(model, [TextTask(valid=text), CaptionTask(valid=captions)], precision)
 
 # %% ../nbs/04_multimodal.ipynb #287fe12b
 @patch
