@@ -8,7 +8,7 @@ without native bf16 (no avx512_bf16 or AMX) bf16 is emulated and much slower.
 """
 import statistics, time, torch
 from nanomm.core import _native_cpu_bf16
-from nanomm.loop import train_step, make_optimizer
+from nanomm.loop import train_step, HardwareConfig, Setup
 from nanomm.vision import ImageClassifier, classifier_loss
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
@@ -18,14 +18,14 @@ def lm_loss(model, b):
     return loss * b['targets'].numel(), b['targets'].numel(), {}
 
 class Autocast:
-    "A stand-in for `Precision` that autocasts to bf16 on the CPU, or does nothing"
+    "A stand-in for `Precision` that autocasts to bf16 on the CPU, or does nothing (even without native bf16, to time it)"
     def __init__(self, on): self.on, self.scaler = on, None
     def autocast(self): return torch.autocast('cpu', dtype=torch.bfloat16, enabled=self.on)
 
 def median_step(make, loss_fn, batch, on, n=6):
     torch.manual_seed(0)
     model = make()
-    opt, prec, ts = make_optimizer(model.parameters(), 1e-3), Autocast(on), []
+    opt, prec, ts = Setup(HardwareConfig('cpu')).optimizer(model.parameters(), 1e-3), Autocast(on), []
     for i in range(n + 2):
         t = time.perf_counter()
         train_step(model, loss_fn, batch, opt, prec)

@@ -11,10 +11,10 @@ all: GPU kernels that add up in a varying order make a path not repeatable). The
 import argparse, json, tempfile
 from pathlib import Path
 import torch
-from nanomm.core import get_device, Precision
+from nanomm.core import get_device
 from nanomm.data import TextBatches, CaptionBatches, TrainBatchIter, image_splits, get_shakespeare, split_text
 from nanomm.tokenizer import CharTokenizer
-from nanomm.loop import fit, train_step, GraphStep, make_optimizer
+from nanomm.loop import HardwareConfig, Setup
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
 from nanomm.multimodal import MultiModal, batch_loss
@@ -28,11 +28,11 @@ def curves(dev, fast, text_ids, steps=40, epochs=3):
     g = torch.Generator().manual_seed(0)
     feats, labels = torch.randn(20_000, 1, 512, generator=g).to(dev), (torch.arange(20_000) % 10).to(dev)
     text, caps = TextBatches(text_ids.to(dev), 64, 128, seed=0), CaptionBatches(feats, labels, 512, seed=0)
-    opt = make_optimizer(model.trainable_parameters(), 1e-3, device=dev, fast=fast)
+    su = Setup(HardwareConfig(str(dev), fast=fast))
+    opt = su.optimizer(model.trainable_parameters(), 1e-3)
     out = []
-    fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, steps // 2, steps // 2), epochs, precision=Precision(dev),
-        grad_clip=1.0, on_epoch=lambda e, t, s: out.append(t['text_loss'] / t['text_n']), progress=False,
-        step_fn=GraphStep() if fast else train_step)
+    su.fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, steps // 2, steps // 2), epochs, grad_clip=1.0,
+           on_epoch=lambda e, t, s: out.append(t['text_loss'] / t['text_n']), progress=False)
     return out, {k: v.float() for k, v in model.state_dict().items()}
 
 def resumes_exactly(dev, fast, data, encoder):

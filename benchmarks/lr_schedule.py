@@ -11,7 +11,7 @@ import argparse, time, torch
 from nanomm.data import get_shakespeare, split_text, TextBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.gpt import GPT, GPTConfig
-from nanomm.loop import lr_at, train_step, make_optimizer
+from nanomm.loop import lr_at, train_step, HardwareConfig, Setup
 
 def lm_loss(model, b):
     "Summed next-character loss, number of targets, statistics"
@@ -29,7 +29,7 @@ def main():
     train_ids, valid_ids, _ = split_text(torch.tensor(tok.encode(get_shakespeare())))
     torch.manual_seed(0)
     model = GPT(GPTConfig(dropout=0.0))
-    opt = make_optimizer(model.parameters(), a.lr)
+    opt = Setup(HardwareConfig('cpu')).optimizer(model.parameters(), a.lr)
     tb = TextBatches(train_ids, 16, 128, 'random', seed=0)
     batches = (b for e in range(10**6) for b in tb.epoch(e))
     t0 = time.time()

@@ -15,10 +15,10 @@ seconds per phase for each path and the ratios fast/plain.
 """
 import argparse, json, platform, statistics, time
 import torch
-from nanomm.core import get_device, Precision
+from nanomm.core import get_device
 from nanomm.data import get_shakespeare, get_fashion_mnist, image_splits, split_text, TextBatches, CaptionBatches, TrainBatchIter
 from nanomm.tokenizer import CharTokenizer
-from nanomm.loop import fit, train_step, GraphStep, make_optimizer
+from nanomm.loop import HardwareConfig, Setup
 from nanomm.vision import PretrainConfig, pretrain_encoder
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
@@ -33,8 +33,8 @@ def encoder_epoch(dev, fast, epochs, images):
     s = image_splits('test')
     data = dict(train_x=s['train_x'][:images], train_y=s['train_y'][:images], valid_x=s['valid_x'][:1000], valid_y=s['valid_y'][:1000])
     torch.manual_seed(0)
-    _, hist = pretrain_encoder(ResNetEncoder(ResNetConfig()).to(dev), data, PretrainConfig(epochs=epochs, fast=fast), dev,
-                               progress=False)
+    _, hist = pretrain_encoder(ResNetEncoder(ResNetConfig()).to(dev), data, PretrainConfig(epochs=epochs),
+                               HardwareConfig(str(dev), fast=fast), progress=False)
     return hist[-1]['seconds'] * 60_000 / images
 
 def caption_epoch(dev, fast, epochs, steps, text_ids):
@@ -46,11 +46,10 @@ def caption_epoch(dev, fast, epochs, steps, text_ids):
     caps = CaptionBatches(feats, labels, 512, seed=0)
     full = len(text) + len(caps)
     cap = None if steps is None else steps // 2
-    opt = make_optimizer(model.trainable_parameters(), 1e-3, device=dev, fast=fast)
-    step_fn = GraphStep() if fast and dev.type == 'cuda' else train_step
-    prec, secs = Precision(dev), []
-    fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, cap, cap), epochs, precision=prec, grad_clip=1.0,
-        on_epoch=lambda e, t, s: secs.append(s), progress=False, step_fn=step_fn)
+    su = Setup(HardwareConfig(str(dev), fast=fast))
+    opt, step_fn, prec, secs = su.optimizer(model.trainable_parameters(), 1e-3), su.step_fn, su.precision, []
+    su.fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, cap, cap), epochs, grad_clip=1.0,
+           on_epoch=lambda e, t, s: secs.append(s), progress=False)
     n = full if cap is None else len(TrainBatchIter(text, caps, 0, cap, cap))
     medians = {}
     for name, b in (('text', next(text.epoch(0))), ('caption', next(caps.epoch(0)))):

@@ -5,15 +5,15 @@
 # %% ../nbs/01b_vision.ipynb #100b0003
 from __future__ import annotations
 import functools, hashlib, importlib, warnings
-from dataclasses import dataclass, asdict, fields
+from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from safetensors.torch import save, load_file
-from .core import (InputError, Precision, eval_mode, device_of, atomic_write, save_folder, load_folder,
+from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, load_folder,
                          load_weights, FolderError, part_modules, import_modules)
 from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
-from .loop import fit, lr_at, SCHEDULES, GraphStep, Dist, train_step, make_optimizer
+from .loop import lr_at, SCHEDULES, HardwareConfig, Setup
 
 # %% auto #0
 __all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
@@ -128,8 +128,6 @@ class PretrainConfig:
     augment:bool = False # random shifts of up to 2 pixels and left-right flips
     erase:float = 0. # share of images with a random rectangle blacked out
     seed:int = 0 # seeds the initial weights, the order and the augmentation
-    mixed_precision:bool = True # bf16 autocast on GPUs, and on CPUs that compute bf16 natively
-    fast:bool = True # CUDA only: fused Adam and each step replayed as a CUDA graph
 
     def __post_init__(self):
         if self.epochs < 0 or self.bs < 1: raise InputError('epochs must be >= 0 and bs >= 1')
@@ -164,47 +162,52 @@ def classifier_loss(model, b:dict, label_smoothing:float=0.):
     return loss_sum, n, {'loss': loss_sum.detach(), 'correct': (logits.argmax(-1) == b['y']).sum(), 'n': n}
 
 # %% ../nbs/01b_vision.ipynb #100b0016
+def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
+    "`hardware` (the defaults if None), on its own device if it names one, else on `device`, else on the encoder's"
+    hw = hardware if hardware is not None else HardwareConfig()
+    if not isinstance(hw, HardwareConfig):
+        raise TypeError(f'hardware must be a HardwareConfig, not {type(hw).__name__} (pass a device as device=)')
+    if hw.device is not None: return hw
+    return replace(hw, device=str(device if device is not None else device_of(encoder)))
+
 def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(cfg)` for a new one)
                      data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, 28, 28) and labels
                      cfg:PretrainConfig|None=None, # the recipe; the blog's if None
-                     device=None, # where to train; the encoder's device if None
+                     hardware:HardwareConfig|None=None, # where and how to compute; the defaults on `device` if None
                      progress:bool=True, # a progress bar and a line per epoch
-                     n_classes:int=10, hidden:int=1024) -> tuple[ImageClassifier, list[dict]]: # the head's sizes
-    "Train `ImageClassifier(encoder)`; return it (in eval mode, on `device`) and a list of per-epoch metrics"
+                     n_classes:int=10, hidden:int=1024, # the head's sizes
+                     device=None, # where to train if `hardware` names no device; the encoder's device if None
+                     ) -> tuple[ImageClassifier, list[dict]]: # the classifier and the metrics of each epoch
+    "Train `ImageClassifier(encoder)`; return it (in eval mode, on the run's device) and a list of per-epoch metrics"
     cfg = cfg or PretrainConfig()
-    d = Dist.setup()                                           # one process, or one of several under torchrun
-    if d.world > 1: dev = d.device(device)
-    else: dev = torch.device(device) if device is not None else device_of(encoder)
-    if dev.type == 'cuda': torch.cuda.set_device(dev)           # CUDA graphs record on the current device
     for k in ('train', 'valid'):
         x, y = data[f'{k}_x'], data[f'{k}_y']
         if x.dtype != torch.uint8 or x.ndim != 3 or len(x) != len(y) or len(x) == 0:
             raise ValueError(f'{k} images must be uint8 (N, 28, 28) with one label each, got {x.dtype} '
                              f'{tuple(x.shape)} and {len(y)} labels')
-    xtr, ytr = data['train_x'].to(dev), data['train_y'].to(dev).long()
+    su = Setup(_hardware(hardware, device, encoder), cpu_bf16=True)   # one process, or one of several under torchrun
+    xtr, ytr = data['train_x'].to(su.device), data['train_y'].to(su.device).long()
     # a seeded head without disturbing the caller's random state
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
         model = ImageClassifier(encoder, n_classes, hidden)
-    model = model.to(dev, memory_format=torch.channels_last)
-    net = nn.parallel.DistributedDataParallel(model) if d.world > 1 else model
-    fast = cfg.fast and dev.type == 'cuda' and d.world == 1
-    opt = make_optimizer(model.parameters(), cfg.lr, cfg.weight_decay, dev, fast)
-    precision = Precision(dev, cfg.mixed_precision, cpu_bf16=True)
+    model = model.to(su.device, memory_format=torch.channels_last)
+    net, opt = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay)
     n_batches = -(-len(xtr) // cfg.bs)
     history = []
     def on_epoch(epoch, t, secs):
         v = evaluate_classifier(model, data['valid_x'], data['valid_y'])
         history.append(dict(epoch=epoch + 1, train_loss=t['loss'] / t['n'], train_acc=t['correct'] / t['n'],
                             valid_loss=v['loss'], valid_acc=v['acc'], seconds=round(secs, 2)))
-        if progress and d.main:
+        if progress and su.main:
             h = history[-1]
             print(f"epoch {epoch+1}/{cfg.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
                   f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {secs:.1f}s", flush=True)
-    fit(net, opt, lambda m, b: classifier_loss(m, b, cfg.label_smoothing),
-        lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs,
-        lr_fn=lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule), precision=precision,
-        on_epoch=on_epoch, progress=progress and d.main, step_fn=GraphStep() if fast else train_step, shard=d.shard)
+    with su.deterministic():
+        su.fit(net, opt, lambda m, b: classifier_loss(m, b, cfg.label_smoothing),
+               lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs,
+               lr_fn=lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule), on_epoch=on_epoch,
+               progress=progress)
     return model.eval(), history
 
 # %% ../nbs/01b_vision.ipynb #100b001c
