@@ -275,14 +275,13 @@ def cmd_pretrain_encoder(a):
     enc_cfg = encoder_config({'kind': 'resnet', **g.get('encoder', {})})
     recipe = build_config(PretrainConfig, g.get('pretrain', {}), 'pretrain')
     hw = build_config(HardwareConfig, g.get('hardware', {}), 'hardware')
-    recipe = replace(recipe, mixed_precision=hw.mixed_precision, fast=hw.fast)
     out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(hw.device)
     if _main_process(): print(f'pretraining a {enc_cfg.kind} encoder on {dev}, saving to {out}', flush=True)
     splits = image_splits('holdout', a.data)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(recipe.seed)
         enc = build_encoder(enc_cfg)
-    clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, device=dev)
+    clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, hw, device=dev)
     if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not _main_process(): return                         # under torchrun, the first process saves and reports
     save_encoder(clf, out, hist)

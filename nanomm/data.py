@@ -351,10 +351,10 @@ CAPTIONS = [s.split(', ') for s in (                  # 20 synonyms per class, i
     "high boot, short ankle boot, classic boot, urban boot, stylish boot",
 )]
 
-def caption_classes(caption:str) -> list[int]:
-    "The classes whose synonyms include `caption` (ignoring a trailing `\\n` and surrounding spaces); empty if none"
+def caption_classes(caption:str, groups:list=CAPTIONS) -> list[int]:
+    "The classes whose synonyms (in `groups`) include `caption`, ignoring a trailing `\\n` and spaces; empty if none"
     c = caption.strip()
-    return [i for i, syns in enumerate(CAPTIONS) if c in syns]
+    return [i for i, syns in enumerate(groups) if c in syns]
 
 SHARED_CAPTIONS = sorted({c for syns in CAPTIONS for c in syns if len(caption_classes(c)) > 1})
 
@@ -432,17 +432,18 @@ class ImageDataset:
     captions:list = [] # per class (or caption group), a list of phrasings, every list as long
 
     def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
-               root=None, download:bool=True) -> dict: # where to look for files, and whether to fetch them
+               root=None, download:bool=True, # where to look for files, and whether to fetch them
+               test:bool=True) -> dict: # False: leave out the test pictures (training never reads them)
         "uint8 pictures and int64 class ids: `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`, `test_y`"
         raise NotImplementedError
 
     def __repr__(self): return f'{type(self).__name__}({self.name!r}, {len(self.captions)} caption groups)'
 
 # %% ../nbs/01_data.ipynb #d5e7a003
-def check_splits(s:dict, ds:ImageDataset) -> dict:
-    "`s` itself if it holds every split of `ds` as its contract says (uint8 pictures of `ds.spec`, ids of its captions)"
+def check_splits(s:dict, ds:ImageDataset, names:tuple=SPLITS) -> dict:
+    "`s` itself if it holds the splits `names` of `ds` as its contract says (uint8 pictures of `ds.spec`, caption ids)"
     C, (H, W) = ds.spec.channels, ds.spec.size
-    for k in SPLITS:
+    for k in names:
         x, y = s.get(f'{k}_x'), s.get(f'{k}_y')
         if not isinstance(x, Tensor) or not isinstance(y, Tensor):
             raise InputError(f'{ds.name}: the splits lack {k}_x or {k}_y (tensors)')
@@ -475,10 +476,11 @@ class FashionMNIST(ImageDataset):
     "Fashion-MNIST: 28×28 grey pictures of clothing in 10 classes, 20 captions each; found or downloaded when needed"
     name, spec, classes, captions = 'fashion_mnist', FMNIST_SPEC, FMNIST_CLASSES, CAPTIONS
 
-    def splits(self, validation:str='holdout', root=None, download:bool=True, n_valid:int=5000) -> dict:
-        "`image_splits(validation, ...)` and the test images (`test_x`, `test_y`)"
+    def splits(self, validation:str='holdout', root=None, download:bool=True, test:bool=True,
+               n_valid:int=5000) -> dict:
+        "`image_splits(validation, ...)` and, with `test`, the test images (`test_x`, `test_y`)"
         s = image_splits(validation, root, download, n_valid)
-        s['test_x'], s['test_y'] = get_fashion_mnist('test', root, download)
+        if test: s['test_x'], s['test_y'] = get_fashion_mnist('test', root, download)
         return s
 
 # %% ../nbs/01_data.ipynb #3b085c14
@@ -516,6 +518,7 @@ TASKS = ('text', 'caption')
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"
+    dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures (see the dataset contract above)
     tasks:tuple = TASKS # the tasks training alternates: 'text' (Shakespeare) and 'caption' (captioned images)
     text_bs:int = 64 # windows of Shakespeare per text batch
     caption_bs:int = 512 # images per caption batch
@@ -535,6 +538,6 @@ class DataConfig:
         small += [k for k in ('text_batches', 'caption_batches') if (getattr(self, k) or 0) < 0]
         small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
         if small: raise InputError(f'these settings must be positive (batch caps may be 0): {", ".join(small)}')
-        for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION)):
+        for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION), ('dataset', tuple(DATASETS))):
             if getattr(self, k) not in choices:
                 raise InputError(f"{k} must be one of {', '.join(map(repr, choices))}, got {getattr(self, k)!r}")

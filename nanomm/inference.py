@@ -183,10 +183,11 @@ def class_posterior(model:MultiModal, features:Tensor, # encoder features (N, K,
     return torch.cat(out) if out else torch.zeros(0, W.shape[1], dtype=torch.float64, device=features.device)
 
 # %% ../nbs/06_inference.ipynb #c0f1d00b
-def caption_probability(posterior:Tensor, captions:list) -> Tensor:
+def caption_probability(posterior:Tensor, captions:list,
+                        groups:list=CAPTIONS) -> Tensor: # the captions of each class (a dataset's `captions`)
     "The probability (N,) under `posterior` (N, n_classes) that each caption names the image's class (0 if none)"
     names = torch.zeros(len(captions), posterior.shape[1], dtype=torch.bool)
-    for i, c in enumerate(captions): names[i, caption_classes(c)] = True
+    for i, c in enumerate(captions): names[i, caption_classes(c, groups)] = True
     return (posterior * names.to(posterior.device)).sum(1)
 
 def _logit(p:Tensor) -> Tensor:
@@ -216,26 +217,27 @@ def calibrate(p:Tensor, calibration:dict|None) -> Tensor:
 # %% ../nbs/06_inference.ipynb #c0f1d00e
 @torch.no_grad()
 def features_confidence(model:MultiModal, features:Tensor, captions:list, calibration:dict|None=None,
-                        tok:CharTokenizer|None=None, batch_size:int=128) -> Tensor:
+                        tok:CharTokenizer|None=None, batch_size:int=128, groups:list=CAPTIONS) -> Tensor:
     "The probability (N,) that each caption of the images with `features` (N, K, D) names the image's class"
-    p = caption_probability(class_posterior(model, features, tok=tok, batch_size=batch_size), captions)
+    post = class_posterior(model, features, CaptionTree(tok, groups), batch_size=batch_size)
+    p = caption_probability(post, captions, groups)
     return calibrate(p, calibration)
 
 @torch.no_grad()
 def caption_confidence(model:MultiModal, images:Tensor, calibration:dict|None=None, max_len:int=30,
-                       batch_size:int=1000, tok:CharTokenizer|None=None) -> tuple[list, Tensor]:
+                       batch_size:int=1000, tok:CharTokenizer|None=None, groups:list=CAPTIONS) -> tuple[list, Tensor]:
     "Greedy captions of `images` and the probability (N,) that each names the picture's class (calibrated if given)"
     feats = encode_images(model.encoder, _batched(images), model.image_tokens, batch_size)  # (N, K, D)
     caps = caption_features(model, feats, max_len, batch_size, tok)
-    return caps, features_confidence(model, feats, caps, calibration, tok)
+    return caps, features_confidence(model, feats, caps, calibration, tok, groups=groups)
 
 def fit_confidence(model:MultiModal, features:Tensor, labels:Tensor, # validation features (N, K, D) and classes
-                   n_images:int=2000, tok:CharTokenizer|None=None) -> dict:
+                   n_images:int=2000, tok:CharTokenizer|None=None, groups:list=CAPTIONS) -> dict:
     "The calibration of the confidence, fitted on the captions of the first `n_images` of `features`"
     f, y = features[:n_images], labels[:n_images].tolist()
     caps = caption_features(model, f, tok=tok)
-    right = torch.tensor([int(l) in caption_classes(c) for c, l in zip(caps, y)])
-    return fit_calibration(features_confidence(model, f, caps, tok=tok), right)
+    right = torch.tensor([int(l) in caption_classes(c, groups) for c, l in zip(caps, y)])
+    return fit_calibration(features_confidence(model, f, caps, tok=tok, groups=groups), right)
 
 # %% ../nbs/06_inference.ipynb #c0f1d011
 def reliability(confidence:Tensor, right:Tensor, n_bins:int=10) -> dict:

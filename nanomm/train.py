@@ -10,26 +10,26 @@ from dataclasses import dataclass, asdict, field, fields, is_dataclass, replace,
 from typing import Any
 from pathlib import Path
 import torch
-from torch.nn.parallel import DistributedDataParallel
 from fastcore.basics import patch
 from .core import (Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device,
                          new_figure, build_config)
 from safetensors.torch import save
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
-                         TrainBatchIter, CAPTIONS, DataConfig)
-from .loop import fit, lr_at, Dist, GraphStep, train_step, make_optimizer, OptimConfig, HardwareConfig
+                         DataConfig, get_dataset, check_splits)
+from .loop import lr_at, Dist, Setup, OptimConfig, HardwareConfig
+from .tasks import TextTask, CaptionTask, TaskBatches, task_loss, evaluate_tasks, task_records
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, load_encoder, save_encoder, cached_features,
                            n_tokens, config_dict, encoder_config, ImageClassifier, fit_familiarity, familiarity)
 from .resblock_encoder import ResNetConfig
 from .vit_encoder import ViTConfig
-from .gpt import GPTConfig, GPT
-from .multimodal import MultiModal, ProjectorConfig, RUN_FORMAT, batch_loss, evaluate_losses
+from .gpt import GPTConfig, GPT, BLOCKS
+from .multimodal import MultiModal, ProjectorConfig, RUN_FORMAT
 from .inference import fit_confidence
 
 # %% auto #0
 __all__ = ['LEGACY', 'PRESETS', 'TrainConfig', 'flat', 'nest', 'merge', 'load_run_data', 'CheckpointError', 'save_checkpoint',
-           'load_train_state', 'plot_history', 'model_settings', 'train']
+           'load_train_state', 'history_tasks', 'plot_history', 'model_settings', 'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
@@ -63,7 +63,9 @@ def _check(self:TrainConfig):
     "Raise an `InputError` for settings that cannot work together (each part checks its own)"
     if not 0 <= self.seed < 2**63: raise InputError(f'seed must be in [0, 2**63), got {self.seed}')
     k = n_tokens(self.encoder, self.projector.image_tokens)
-    longest = max(len(c) for syns in CAPTIONS for c in syns)
+    if self.lm.block not in BLOCKS:
+        raise InputError(f"unknown lm.block {self.lm.block!r}; registered blocks: {', '.join(BLOCKS)}")
+    longest = max(len(c) for syns in get_dataset(self.data.dataset).captions for c in syns)
     if 'caption' in self.data.tasks and self.lm.block_size < k + longest:
         raise InputError(f'lm.block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
                          f'{longest} characters')
@@ -76,7 +78,7 @@ def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
 @patch
 def pretrain_config(self:TrainConfig) -> PretrainConfig:
     "The encoder's pretraining recipe, seeded by the run's seed"
-    return replace(self.pretrain, seed=self.seed, mixed_precision=self.hardware.mixed_precision, fast=self.hardware.fast)
+    return replace(self.pretrain, seed=self.seed)
 
 # %% ../nbs/05_train.ipynb #c2d3e4f2
 @patch
@@ -184,12 +186,17 @@ PRESETS = {
 
 # %% ../nbs/05_train.ipynb #17f5cc34
 def load_run_data(cfg:TrainConfig, tok:CharTokenizer, root=None) -> dict:
-    "Text ids and images of a run: `text_train`, `text_valid`, `train_x`/`_y`, `caption_x`/`_y`, `valid_x`/`_y`"
-    text_train, text_valid, text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root)), dtype=torch.long))
-    if cfg.data.validation == 'test': text_valid = torch.cat([text_valid, text_test])   # the blog's last 10%
-    imgs = image_splits(cfg.data.validation, root)
+    "Text ids and pictures of a run: `text_train`, `text_valid`, `train_x`/`_y`, `caption_x`/`_y`, `valid_x`/`_y`"
+    out = {}
+    if 'text' in cfg.data.tasks:
+        ids = torch.tensor(tok.encode(get_shakespeare(root)), dtype=torch.long)
+        text_train, text_valid, text_test = split_text(ids)
+        if cfg.data.validation == 'test': text_valid = torch.cat([text_valid, text_test])   # the blog's last 10%
+        out.update(text_train=text_train, text_valid=text_valid)
+    ds = get_dataset(cfg.data.dataset)
+    imgs = check_splits(ds.splits(cfg.data.validation, root, test=False), ds, ('train', 'valid'))
     n = cfg.data.train_images or len(imgs['train_x'])
-    return dict(text_train=text_train, text_valid=text_valid, **imgs,
+    return dict(**out, **{k: imgs[k] for k in ('train_x', 'train_y', 'valid_x', 'valid_y')},
                 caption_x=imgs['train_x'][:n], caption_y=imgs['train_y'][:n])
 
 # %% ../nbs/05_train.ipynb #40b31ebc
@@ -264,18 +271,46 @@ def load_train_state(run_dir) -> dict:
     s['history'] = [{k.replace('vision', 'caption'): v for k, v in h.items()} for h in s['history']]   # 0.0.1's names
     return s
 
+# %% ../nbs/05_train.ipynb #e366136j
+def _epoch_record(epoch:int, secs:float, opt, t:dict, ev:dict, tasks:list) -> dict:
+    "The history entry of one epoch: every task's losses, their means, and the blog's one number"
+    h = dict(epoch=epoch + 1, seconds=round(secs, 2), lr=float(opt.param_groups[0]['lr']), **task_records(tasks, t, ev))
+    for split in ('train', 'valid'):
+        losses = [h[k] for k in (f'{split}_{x.name}_loss' for x in tasks) if k in h]
+        h[f'{split}_loss'] = sum(losses) / max(len(losses), 1)
+    if {'text', 'caption'} <= {x.name for x in tasks}:             # text and captions (padding counted) averaged,
+        train_blog = (h['train_text_loss'] + h['train_caption_loss_blog']) / 2     # then train and validation
+        valid_blog = (h['valid_text_loss'] + h['valid_caption_loss_blog']) / 2
+        h['blog_loss'] = (train_blog + valid_blog) / 2
+    return h
+
+def history_tasks(history:list) -> list:
+    "The names of the tasks a run's history records (`train_NAME_loss`), in order"
+    return [k[6:-5] for k in (history[0] if history else {}) if k.startswith('train_') and k.endswith('_loss')
+            and k != 'train_loss']
+
+def _epoch_line(h:dict, epochs:int) -> str:
+    "The line printed after an epoch"
+    tasks = '  '.join(f"{_SHORT.get(n, n)} {h[f'train_{n}_loss']:.3f}/{h.get(f'valid_{n}_loss', float('nan')):.3f}"
+                      for n in history_tasks([h]))
+    return f"epoch {h['epoch']}/{epochs}: {tasks} (train/valid)  {h['seconds']:.1f}s"
+
+_SHORT = {'caption': 'captions'}
+
 # %% ../nbs/05_train.ipynb #f00cddd5
+_TITLES = {'text': 'Shakespeare (nats/char)', 'caption': 'captions (nats/char, no padding)'}
+
 def plot_history(history:list, path=None):
-    "A figure of train/validation loss per task by epoch; saved to `path` if given"
+    "A figure of train/validation loss per task by epoch (one panel each); saved to `path` if given"
     from matplotlib.ticker import MaxNLocator
-    fig = new_figure(figsize=(9, 3.2))
-    axs = fig.subplots(1, 2)
+    tasks = history_tasks(history)
+    fig = new_figure(figsize=(4.5 * max(len(tasks), 1), 3.2))
+    axs = fig.subplots(1, max(len(tasks), 1), squeeze=False)[0]
     ep = [h['epoch'] for h in history]
-    titles = ('Shakespeare (nats/char)', 'captions (nats/char, no padding)')
-    for ax, task, title in zip(axs, ('text', 'caption'), titles):
+    for ax, task in zip(axs, tasks):
         ax.plot(ep, [h[f'train_{task}_loss'] for h in history], 'o-', label='train')
-        ax.plot(ep, [h[f'valid_{task}_loss'] for h in history], 'o-', label='validation')
-        ax.set_title(title, fontsize=10)
+        ax.plot(ep, [h.get(f'valid_{task}_loss', math.nan) for h in history], 'o-', label='validation')
+        ax.set_title(_TITLES.get(task, task), fontsize=10)
         ax.set_xlabel('epoch')
         ax.legend()
         ax.grid(alpha=.3)
@@ -285,11 +320,11 @@ def plot_history(history:list, path=None):
     return fig
 
 # %% ../nbs/05_train.ipynb #e585923b
-def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, dev, progress:bool, main:bool):
-    "The run's frozen encoder: its own copy when resuming, the folder `cfg.encoder`, or one pretrained now"
+def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool):
+    "The run's frozen encoder: its own copy when resuming, the folder `cfg.encoder_dir`, or one pretrained now"
     enc_dir = run_dir/'encoder'
     if resume or cfg.encoder_dir:
-        enc = load_encoder(enc_dir if resume else Path(cfg.encoder_dir), device=dev)
+        enc = load_encoder(enc_dir if resume else Path(cfg.encoder_dir), device=su.device)
         want = config_dict(cfg.encoder)
         got = config_dict(enc.cfg)
         if got != want:
@@ -297,15 +332,17 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, dev, pro
             diff = ', '.join(f'{k} {got.get(k)!r} (config: {want.get(k)!r})' for k in sorted(set(got) | set(want))
                              if got.get(k) != want.get(k))
             raise InputError(f'the encoder in {src} does not match the run config: {diff}')
-        if not resume and main: save_encoder(enc, enc_dir)          # the run keeps its own copy
+        if not resume and su.main: save_encoder(enc, enc_dir)          # the run keeps its own copy
     else:
-        if progress and main:
+        if progress and su.main:
             print(f'stage 1: pretraining a {cfg.encoder.kind} encoder for {cfg.pretrain.epochs} epochs', flush=True)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             enc = build_encoder(cfg.encoder)
-        enc, hist = pretrain_encoder(enc.to(dev), data, cfg.pretrain_config(), device=dev, progress=progress)
-        if main: save_encoder(enc, enc_dir, hist)
+        n_classes = len(get_dataset(cfg.data.dataset).captions)
+        enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
+                                     n_classes, device=su.device)
+        if su.main: save_encoder(enc, enc_dir, hist)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g
@@ -325,16 +362,6 @@ def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
         warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): '
                       'it will not end as the unbroken run would')
 
-def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, quantile:float=0.01,
-               n_images:int=2000) -> tuple[dict, dict]:
-    "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
-    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000])
-    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x']).float().cpu(), quantile)
-    t0 = time.perf_counter()
-    confidence = fit_confidence(model, valid_features, data['valid_y'], n_images, tok)
-    confidence['seconds'] = round(time.perf_counter() - t0, 2)           # what calibrating the confidence costs
-    return {k: v.cpu().contiguous() for k, v in fam.items()}, confidence
-
 def _load_optimizer(opt, state:dict, dev):
     "Load `state` into `opt`, keeping `opt`'s own implementation (fused, capturable) and form of learning rate"
     own = [{k: g[k] for k in ('fused', 'capturable', 'foreach', 'lr') if k in g} for g in opt.param_groups]
@@ -348,6 +375,34 @@ def _load_optimizer(opt, state:dict, dev):
     for st in opt.state.values():
         if isinstance(st.get('step'), torch.Tensor):
             st['step'] = st['step'].to(dev if on_device else 'cpu', torch.float32)
+
+# %% ../nbs/05_train.ipynb #591e192d
+def _check_world(cfg:TrainConfig, world:int):
+    "Under torchrun, every batch must have a sample for every process"
+    if world > 1 and min(cfg.data.text_bs, cfg.data.caption_bs, cfg.pretrain.bs) < world:
+        raise InputError(f'every batch size must be at least the number of processes ({world}) to split among them')
+
+def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
+    "The training state to resume from (checked against `cfg`), or None for a new run in a folder without one"
+    if not resume and (run_dir/'train_state.pt').exists():
+        raise FileExistsError(f'{run_dir} already holds a run: continue it with `nanomm train --resume --out {run_dir}` '
+                              '(resume=True in Python), or choose another directory')
+    if not resume: return None
+    state = load_train_state(run_dir)
+    _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
+    return state
+
+def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, cfg:TrainConfig,
+               quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
+    "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
+    groups = get_dataset(cfg.data.dataset).captions
+    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000], len(groups))
+    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x']).float().cpu(), quantile)
+    t0 = time.perf_counter()
+    confidence = fit_confidence(model, valid_features, data['valid_y'], n_images, tok, groups)
+    confidence['seconds'] = round(time.perf_counter() - t0, 2)           # what calibrating the confidence costs
+    fam = {k: v.cpu().contiguous() for k, v in fam.items()}
+    return fam, {'familiarity_threshold': fam['threshold'].item(), 'confidence': confidence}
 
 # %% ../nbs/05_train.ipynb #e366136h
 @contextlib.contextmanager
@@ -366,6 +421,55 @@ def _lock(run_dir:Path, d:Dist):
     finally:
         if d.main: lock.__exit__(None, None, None)
 
+def _restore(model, opt, su:Setup, state:dict|None) -> tuple[list, int]:
+    "Load a resumed run's weights, optimizer, scaler and random state; its history and the epoch to start from"
+    if state is None: return [], 0
+    model.load_state_dict(state['model'])
+    _load_optimizer(opt, state['opt'], su.device)               # this run's path (fast or plain), the saved state
+    su.precision.scaler.load_state_dict(state['scaler'])
+    _set_rng_state(state['rng'])
+    return state['history'], state['epoch']
+
+def _run_tasks(cfg:TrainConfig, data:dict, feats:dict, captions:CaptionTable, dev) -> list:
+    "The tasks of the run, in the order `cfg.data.tasks` names them, with their batches on `dev`"
+    d, T = cfg.data, cfg.lm.block_size
+    make = dict(
+        text=lambda: TextTask(TextBatches(data['text_train'].to(dev), d.text_bs, T, d.text_mode, seed=cfg.seed),
+                              TextBatches(data['text_valid'].to(dev), d.text_bs, T, 'chunks', shuffle=False),
+                              d.text_batches),
+        caption=lambda: CaptionTask(
+            CaptionBatches(feats['caption'], data['caption_y'], d.caption_bs, seed=cfg.seed, captions=captions),
+            CaptionBatches(feats['valid'], data['valid_y'], d.caption_bs, shuffle=False, fixed_captions=True,
+                           seed=cfg.seed, captions=captions), d.caption_batches, count_padding=d.count_padding))
+    return [make[t]() for t in d.tasks]
+
+# %% ../nbs/05_train.ipynb #fc0dbd6e
+class _Checkpoints:
+    "Writes each epoch's checkpoint, in order; on a GPU in a background thread, so the next epoch need not wait"
+    def __init__(self, run_dir:Path, start:int, background:bool):
+        self.run_dir, self.saved, self.pending = run_dir, start, []   # saved: the epoch of the last whole checkpoint
+        self.pool = ThreadPoolExecutor(1) if background else None
+
+    def _write(self, state:dict, conf:dict, fam:dict|None):
+        _write_checkpoint(self.run_dir, state, conf, fam, self.saved)
+        self.saved = state['epoch']
+
+    def add(self, state:dict, conf:dict, fam:dict|None=None):
+        "Write a checkpoint after the one before it"
+        self.wait()
+        if self.pool is None: self._write(state, conf, fam)
+        else: self.pending.append(self.pool.submit(self._write, state, conf, fam))
+
+    def wait(self):
+        "Until every checkpoint is written (the error of one that failed is raised here)"
+        while self.pending: self.pending.pop().result()
+
+    def close(self):
+        "Wait for the last checkpoint, then stop the thread"
+        try: self.wait()
+        finally:
+            if self.pool is not None: self.pool.shutdown()
+
 def train(cfg:TrainConfig, # what to train and how
           run_dir, # the folder the run writes to
           resume:bool=False, # continue the run in `run_dir` after its last epoch
@@ -373,99 +477,40 @@ def train(cfg:TrainConfig, # what to train and how
           root=None, progress:bool=True,
           on_step=None): # on_step(epoch, step) after every step
     "Train (or resume) a run into `run_dir`; return the model and the per-epoch history"
-    run_dir, d = Path(run_dir), Dist.setup()
-    if d.world > 1 and min(cfg.data.text_bs, cfg.data.caption_bs, cfg.pretrain.bs) < d.world:
-        raise InputError(f'every batch size must be at least the number of processes ({d.world}) to split among them')
-    with _lock(run_dir, d), deterministic(cfg.hardware.deterministic):
-        if not resume and (run_dir/'train_state.pt').exists():
-            raise FileExistsError(f'{run_dir} already holds a run: continue it with '
-                                  f'`nanomm train --resume --out {run_dir}` '
-                                  '(resume=True in Python), or choose another directory')
-        state = load_train_state(run_dir) if resume else None
-        if state is not None: _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
-        dev = d.device(cfg.hardware.device) if d.world > 1 else get_device(cfg.hardware.device)
-        if dev.type == 'cuda': torch.cuda.set_device(dev)       # CUDA graphs record on the current device
+    run_dir, su = Path(run_dir), Setup(cfg.hardware)
+    _check_world(cfg, su.dist.world)
+    with _lock(run_dir, su.dist), su.deterministic():
+        state = _start_state(cfg, run_dir, resume)
         tok = CharTokenizer()
         data = data if data is not None else load_run_data(cfg, tok, root)
-        enc = _run_encoder(cfg, run_dir, state is not None, data, dev, progress, d.main).to(dev)
+        enc = _run_encoder(cfg, run_dir, state is not None, data, su, progress).to(su.device)
         feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens) for k in ('caption', 'valid')}
         torch.manual_seed(cfg.seed)
-        model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens, cfg.projector.kind).to(dev)
-        fast = cfg.hardware.fast and dev.type == 'cuda' and d.world == 1
-        opt = make_optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay, dev, fast)
-        precision = Precision(dev, cfg.hardware.mixed_precision)
-        history, start = [], 0
-        if state is not None:
-            model.load_state_dict(state['model'])
-            _load_optimizer(opt, state['opt'], dev)               # this run's path (fast or plain), the saved state
-            precision.scaler.load_state_dict(state['scaler'])
-            _set_rng_state(state['rng'])
-            history, start = state['history'], state['epoch']
-        net = DistributedDataParallel(model, find_unused_parameters=True) if d.world > 1 else model
-        captions = CaptionTable(tok, device=dev)
-        text_tr = TextBatches(data['text_train'].to(dev), cfg.data.text_bs, cfg.lm.block_size, cfg.data.text_mode, seed=cfg.seed)
-        text_va = TextBatches(data['text_valid'].to(dev), cfg.data.text_bs, cfg.lm.block_size, 'chunks', shuffle=False)
-        cap_tr = CaptionBatches(feats['caption'], data['caption_y'], cfg.data.caption_bs, seed=cfg.seed, captions=captions)
-        cap_va = CaptionBatches(feats['valid'], data['valid_y'], cfg.data.caption_bs, shuffle=False, fixed_captions=True,
-                                seed=cfg.seed, captions=captions)
-        batches = lambda e: TrainBatchIter(text_tr, cap_tr, e, cfg.data.text_batches, cfg.data.caption_batches)
-        per_epoch = len(batches(0))
-
-        if progress and d.main and start < cfg.optim.epochs:
-            print(f'stage 2: epochs {start + 1}-{cfg.optim.epochs} of text and captions, {per_epoch} steps each', flush=True)
-        writer = ThreadPoolExecutor(1) if dev.type == 'cuda' else None   # checkpoints in the background on a GPU
-        pending, saved = [], [start]                                   # saved: the epoch of the last whole checkpoint
-        def write(state, conf, fam=None):
-            _write_checkpoint(run_dir, state, conf, fam, saved[0])
-            saved[0] = state['epoch']
+        model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens,
+                           cfg.projector.kind).to(su.device)
+        opt = su.optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay)
+        history, start = _restore(model, opt, su, state)
+        captions = CaptionTable(tok, get_dataset(cfg.data.dataset).captions, device=su.device)
+        tasks = _run_tasks(cfg, data, feats, captions, su.device)
+        per_epoch, epochs = len(TaskBatches(tasks, 0)), cfg.optim.epochs
+        if progress and su.main and start < epochs:
+            print(f'stage 2: epochs {start + 1}-{epochs} of {" and ".join(cfg.data.tasks)}, {per_epoch} steps each',
+                  flush=True)
+        ckpt = _Checkpoints(run_dir, start, background=su.device.type == 'cuda')
 
         def on_epoch(epoch, t, secs):
-            ev = evaluate_losses(model, text_va, cap_va, precision)
-            history.append(_epoch_record(epoch, secs, opt, t, ev, cfg, len(cap_tr.x)))
-            if not d.main: return
-            last = epoch + 1 == cfg.optim.epochs
-            fam, confidence = _calibrate(model, feats['valid'], data, tok) if last else (None, None)
-            extra = {'familiarity_threshold': fam['threshold'].item(), 'confidence': confidence} if last else {}
-            state = _snapshot(model, opt, precision.scaler, cfg, history, epoch + 1)
-            conf = _run_config(model, tok, cfg, history, epoch + 1, extra)
-            while pending: pending.pop().result()                      # one write at a time, in order
-            if writer is None: write(state, conf, fam)
-            else: pending.append(writer.submit(write, state, conf, fam))
-            if progress: print(_epoch_line(history[-1], cfg.optim.epochs), flush=True)
+            history.append(_epoch_record(epoch, secs, opt, t, evaluate_tasks(model, tasks, su.precision), tasks))
+            if not su.main: return
+            last = epoch + 1 == epochs
+            fam, extra = _calibrate(model, feats['valid'], data, tok, cfg) if last else (None, {})
+            ckpt.add(_snapshot(model, opt, su.precision.scaler, cfg, history, epoch + 1),
+                     _run_config(model, tok, cfg, history, epoch + 1, extra), fam)
+            if progress: print(_epoch_line(history[-1], epochs), flush=True)
 
         try:
-            fit(net, opt, lambda m, b: batch_loss(m, b, cfg.data.count_padding), batches, cfg.optim.epochs, start,
-                lr_fn=lambda s: lr_at(s, cfg.optim.epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule), precision=precision,
-                grad_clip=cfg.optim.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress and d.main,
-                step_fn=GraphStep() if fast else train_step, shard=d.shard)
-        finally:                                                       # the last checkpoint is whole before we leave
-            try:
-                while pending: pending.pop().result()
-            finally:
-                if writer is not None: writer.shutdown()
-        d.barrier()
+            su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
+                   start, lr_fn=lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule),
+                   grad_clip=cfg.optim.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress)
+        finally: ckpt.close()                                  # the last checkpoint is whole before we leave
+        su.dist.barrier()
     return model.eval(), history
-
-# %% ../nbs/05_train.ipynb #e366136j
-def _mean(t:dict, k:str) -> float: return t.get(f'{k}_loss', 0.) / max(t.get(f'{k}_n', 0.), 1.)
-
-def _epoch_record(epoch:int, secs:float, opt, t:dict, ev:dict, cfg:TrainConfig, n_caption:int) -> dict:
-    "The history entry of one epoch"
-    h = dict(epoch=epoch + 1, seconds=round(secs, 2), lr=float(opt.param_groups[0]['lr']),
-             train_text_loss=_mean(t, 'text'), train_caption_loss=_mean(t, 'caption'),
-             train_caption_loss_blog=t.get('caption_loss_blog', 0.) / max(t.get('caption_n_blog', 0.), 1.),
-             valid_text_loss=ev['text_loss'], valid_text_bpc=ev['text_bpc'], valid_caption_loss=ev['caption_loss'],
-             valid_caption_loss_blog=ev['caption_loss_blog'], text_tokens=int(t.get('text_n', 0)),
-             caption_images=n_caption if cfg.data.caption_batches is None else min(n_caption,
-                                                                          cfg.data.caption_batches * cfg.data.caption_bs))
-    h['train_loss'] = (h['train_text_loss'] + h['train_caption_loss']) / 2
-    h['valid_loss'] = (h['valid_text_loss'] + h['valid_caption_loss']) / 2
-    train_blog = (h['train_text_loss'] + h['train_caption_loss_blog']) / 2
-    valid_blog = (h['valid_text_loss'] + h['valid_caption_loss_blog']) / 2
-    h['blog_loss'] = (train_blog + valid_blog) / 2
-    return h
-
-def _epoch_line(h:dict, epochs:int) -> str:
-    "The line printed after an epoch"
-    return (f"epoch {h['epoch']}/{epochs}: text {h['train_text_loss']:.3f}/{h['valid_text_loss']:.3f}  "
-            f"captions {h['train_caption_loss']:.3f}/{h['valid_caption_loss']:.3f} (train/valid)  {h['seconds']:.1f}s")
