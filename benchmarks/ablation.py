@@ -29,10 +29,10 @@ ENCODER_STEPS = [   # (lever, changes to the recipe so far)
 ]
 GPT_STEPS = [
     ('blog recipe: Adam 1e-3, 30 epochs, chunks, dropout 0.1', {}),
-    ('+ cosine schedule, peak 2e-3', dict(lr_schedule='cosine', lr=2e-3)),
-    ('+ random text windows', dict(text_mode='random')),
-    ('+ 80 epochs', dict(epochs=80)),
-    ('+ weight decay 0.1', dict(weight_decay=0.1)),
+    ('+ cosine schedule, peak 2e-3', dict(optim=dict(schedule='cosine', lr=2e-3))),
+    ('+ random text windows', dict(data=dict(text_mode='random'))),
+    ('+ 80 epochs', dict(optim=dict(epochs=80))),
+    ('+ weight decay 0.1', dict(optim=dict(weight_decay=0.1))),
 ]
 
 def encoder_ablation(dev, out, smoke):
@@ -50,11 +50,12 @@ def encoder_ablation(dev, out, smoke):
                               recipe=asdict(run))), flush=True)
 
 def gpt_ablation(dev, out, encoder, smoke):
-    cfg = TrainConfig(preset='ablation', encoder=encoder, device=str(dev))
-    if smoke: cfg = replace(cfg, enc_channels=(8, 8, 8, 8), text_batches=2, caption_batches=2, train_images=512, epochs=1)
+    cfg = TrainConfig(preset='ablation', encoder_dir=encoder, hardware=dict(device=str(dev)))
+    if smoke: cfg = cfg.updated(encoder=dict(channels=(8, 8, 8, 8)), optim=dict(epochs=1),
+                                data=dict(text_batches=2, caption_batches=2, train_images=512))
     for i, (lever, change) in enumerate(GPT_STEPS):
-        cfg = replace(cfg, **change)
-        run = replace(cfg, epochs=1) if smoke else cfg
+        cfg = cfg.updated(**change)
+        run = cfg.updated(optim=dict(epochs=1)) if smoke else cfg
         t = time.time()
         _, hist = train(run, Path(out)/f'gpt-{i}', progress=False)
         h = hist[-1]

@@ -28,6 +28,7 @@ from nanomm.core import get_device
 from nanomm.data import get_fashion_mnist, image_splits, normalize_images, caption_classes
 from nanomm.vision import load_encoder, ImageClassifier, fit_familiarity, familiarity, encode_images
 from nanomm.multimodal import load_model
+from nanomm.cli import run_settings
 from nanomm.inference import (caption_features, features_confidence, fit_confidence, calibrate, reliability,
                               plot_reliability, is_blank, picture_flags, load_familiarity)
 
@@ -124,7 +125,7 @@ def main():
         print(f'{a.run} has no saved calibration: its confidence is the raw posterior', file=sys.stderr)
     clf = load_encoder(f'{a.run}/encoder', dev)
     clf = clf if isinstance(clf, ImageClassifier) else None
-    splits = image_splits(conf.get('train', {}).get('validation', 'holdout'))
+    splits = image_splits(run_settings(conf).data.validation)
     if a.refit_only:
         print(json.dumps(dict(run=a.run, calibration=calibration, refit=refit(model, tok, splits))))
         return

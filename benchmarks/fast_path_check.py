@@ -37,8 +37,9 @@ def curves(dev, fast, text_ids, steps=40, epochs=3):
 
 def resumes_exactly(dev, fast, data, encoder):
     "Whether two unbroken runs agree, and whether a run crashed in its second epoch and resumed ends as the unbroken one"
-    cfg = TrainConfig(preset='check', enc_channels=(16, 32, 64, 128), encoder=str(encoder), epochs=3, text_batches=6,
-                      caption_batches=6, device=str(dev), fast=fast, lr_schedule='cosine')
+    cfg = TrainConfig(preset='check', encoder=dict(channels=(16, 32, 64, 128)), encoder_dir=str(encoder),
+                      optim=dict(epochs=3, schedule='cosine'), data=dict(text_batches=6, caption_batches=6),
+                      hardware=dict(device=str(dev), fast=fast))
     d = Path(tempfile.mkdtemp())
     a, _ = train(cfg, d/'a', data=data, progress=False)
     a2, _ = train(cfg, d/'a2', data=data, progress=False)

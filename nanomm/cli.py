@@ -11,11 +11,11 @@ import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, RunLock, atomic_write, build_config, import_modules
-from .data import cache_dir, get_fashion_mnist, image_splits, FMNIST_CLASSES
+from .data import cache_dir, get_fashion_mnist, image_splits, get_dataset, FMNIST_CLASSES, CAPTIONS
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache, encoders, encoder_config)
 from .loop import HardwareConfig
-from .train import TrainConfig, PRESETS, LEGACY, train, load_train_state, flat, nest, merge, _parts
+from .train import TrainConfig, PRESETS, LEGACY, train, load_train_state, flat, nest, merge, _parts, history_tasks
 from .multimodal import load_model
 from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
 
@@ -312,7 +312,7 @@ def cmd_train(a):
     if main: print(f"{'resuming' if a.resume else 'training'} preset {cfg.preset!r} on {dev}; run directory: {out}",
                    flush=True)
     a.out_dir, had_run, new_dir = out, (out/'train_state.pt').exists(), not out.exists()
-    try: model, hist = train(cfg, out, resume=a.resume, root=a.data)
+    try: model, hist = train(cfg, out, resume=a.resume, root=a.data, on_step=_stop_if_asked)
     except BaseException:                                  # a folder this command made and left empty goes again
         if main and new_dir and out.is_dir() and {p.name for p in out.iterdir()} <= {'.lock'}: shutil.rmtree(out)
         raise
@@ -327,12 +327,13 @@ def cmd_train(a):
               'nothing else was written')
         return
     h = hist[-1]
+    losses = ', '.join(f"{n} {h[f'valid_{n}_loss']:.3f}" for n in history_tasks(hist))
     print(f'done in {time.time() - t0:.0f}s. checkpoint: {out}/model.safetensors  loss plot: {out}/loss.png\n'
-          f"last epoch: text validation loss {h['valid_text_loss']:.3f} nats/char, caption validation loss "
-          f"{h['valid_caption_loss']:.3f}")
-    s = image_splits(cfg.data.validation, a.data)
+          f'last epoch: validation loss (nats/char) {losses}')
+    ds = get_dataset(cfg.data.dataset)
+    s = ds.splits(cfg.data.validation, a.data, test=False)
     caps = caption_images(model, s['valid_x'][:6])
-    named = [f'{c!r} ({FMNIST_CLASSES[int(l)]})' for c, l in zip(caps, s['valid_y'])]
+    named = [f'{c!r} ({ds.classes[int(l)] if ds.classes else int(l)})' for c, l in zip(caps, s['valid_y'])]
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
@@ -354,7 +355,7 @@ def cmd_caption(a):
         if calibration is None:
             warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
                           "the captioner's own probabilities, uncalibrated")
-        caps, probs = caption_confidence(model, imgs, calibration, tok=tok)
+        caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
         flags = picture_flags(model.encoder, load_familiarity(run), imgs)
         for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
             print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{_NOTES[f]})')
@@ -372,6 +373,8 @@ def cmd_eval(a):
     run = resolve_run(a.run)
     model, tok, conf = load_model(run, _device(a.device))
     cfg = run_settings(conf)
+    if cfg.data.dataset != 'fashion_mnist':
+        raise CLIError(f'nanomm eval measures runs on Fashion-MNIST; {run} trained on {cfg.data.dataset!r}')
     if a.split == 'valid' and cfg.data.validation == 'test':
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
@@ -463,13 +466,17 @@ def _on_sigterm(signum, frame):
     _stopping.append(signum)
     if len(_stopping) == 1: raise Stopped()            # once: a second one must not cut the clean-up short
 
+def _stop_if_asked(epoch:int, step:int):
+    "After each step: stop if a SIGTERM came whose `Stopped` was swallowed (it landed in a finalizer, which ignores it)"
+    if _stopping: raise Stopped()
+
 def _interrupted(a, stopped:bool) -> int:
     "Say (on the first process) that the command was stopped and how to continue a run; the exit status"
     out, hint = getattr(a, 'out_dir', None), ''
     if a.cmd == 'train' and out is not None and (out/'train_state.pt').exists():
         try: s = load_train_state(out)
         except (InputError, OSError): s = None
-        if s is not None and s['epoch'] < s['train']['epochs']:
+        if s is not None and s['epoch'] < TrainConfig.from_dict(s['train']).optim.epochs:
             hint = (f"; the last whole checkpoint is epoch {s['epoch']}; continue with: nanomm train --resume "
                     f"--out {out}")
     if _main_process(): print(f"nanomm: {'stopped (SIGTERM)' if stopped else 'interrupted'}{hint}", file=sys.stderr)

@@ -224,7 +224,7 @@ def _snapshot(model:MultiModal, opt, scaler, cfg:TrainConfig, history:list, epoc
 def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, epoch:int, extra:dict|None=None):
     "What the run's `config.json` holds: the model's config, the tokenizer, the settings and every epoch's metrics"
     return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=cfg.to_dict(), tokenizer=tok.to_dict(),
-                history=copy.deepcopy(history), **(extra or {}))
+                captions=get_dataset(cfg.data.dataset).captions, history=copy.deepcopy(history), **(extra or {}))
 
 class CheckpointError(OSError):
     "A checkpoint that could not be written (a full disk, say); the last whole one is still there"
