@@ -109,7 +109,7 @@ def _parse_opt(t:str):
     "A converter from a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...)"
     base = t.split('|')[0]
     conv = {'int': int, 'float': float, 'str': str}.get(base, str)
-    if base == 'tuple': return lambda s: tuple(int(v) if v.strip().lstrip('-').isdigit() else v for v in s.split(','))
+    if base == 'tuple': return lambda s: tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
     if 'None' in t: return lambda s: None if s.lower() == 'none' else conv(s)
     return conv
 
@@ -151,8 +151,8 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
                            help=f'which encoder; the other --encoder options are its settings (default: resnet)')
         owners = {}
         for cls in _classes(part):
-            for f in fields(cls):
-                if f'{part}.{f.name}' not in skip: owners.setdefault(f.name, []).append((cls, f))
+            for f in fields(cls):                                # `kind` is chosen above, not a setting
+                if f'{part}.{f.name}' not in skip and f.name != 'kind': owners.setdefault(f.name, []).append((cls, f))
         for name, own in owners.items():
             cls, f = own[0]
             kinds = f'{", ".join(c.kind for c, _ in own)}: ' if part == 'encoder' else ''
@@ -404,6 +404,7 @@ def cmd_eval(a):
 
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"
+    import_modules(conf.get('modules', []))                # the modules that register the run's parts
     return TrainConfig.from_dict(conf['train']) if 'train' in conf else TrainConfig()
 
 def run_status(run, conf:dict, training:bool) -> str|None:
@@ -446,7 +447,7 @@ def _report(e:Exception) -> int:
     "Print `e` as one line if it is the user's to fix, else with its traceback; the exit status"
     if isinstance(e, USER_ERRORS): msg = str(e)
     elif isinstance(e, _OOM) or "can't allocate memory" in str(e):
-        msg = 'out of memory: try smaller batches (--text-bs, --caption-bs, --enc-bs) or a smaller model'
+        msg = 'out of memory: try smaller batches (--data.text-bs, --data.caption-bs, --pretrain.bs) or a smaller model'
     elif _world() > 1 and not _main_process() and isinstance(e, RuntimeError):
         msg = f'process {os.environ.get("RANK")} stopped because another process failed ({str(e).splitlines()[0]})'
     else:

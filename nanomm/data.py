@@ -18,7 +18,7 @@ from .tokenizer import CharTokenizer
 # %% auto #0
 __all__ = ['DEBIAN_FMNIST', 'FMNIST_FILES', 'FMNIST_IDX_MD5', 'FMNIST_MIRRORS', 'SHAKESPEARE_FILE', 'SHAKESPEARE_MD5',
            'SHAKESPEARE_MIRRORS', 'FMNIST_MEAN', 'FMNIST_STD', 'FMNIST_SPEC', 'TEXT_MODES', 'VALIDATION',
-           'FMNIST_CLASSES', 'CAPTIONS', 'SHARED_CAPTIONS', 'SPLITS', 'DATASETS', 'TASKS', 'cache_dir', 'data_roots',
+           'FMNIST_CLASSES', 'CAPTIONS', 'SHARED_CAPTIONS', 'SPLITS', 'DATASETS', 'cache_dir', 'data_roots',
            'DataNotFoundError', 'CorruptDataError', 'md5', 'read_verified', 'download', 'find_file', 'get_shakespeare',
            'parse_idx', 'get_fashion_mnist', 'ImageSpec', 'normalize_images', 'random_crop_flip', 'random_erase',
            'epoch_generator', 'split_text', 'TextBatches', 'holdout_split', 'image_splits', 'caption_classes',
@@ -513,13 +513,11 @@ class ValidBatchIter(TrainBatchIter):
         super().__init__(text, caption, 0, max_text, max_caption)
 
 # %% ../nbs/01_data.ipynb #4e09713e
-TASKS = ('text', 'caption')
-
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"
     dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures (see the dataset contract above)
-    tasks:tuple = TASKS # the tasks training alternates: 'text' (Shakespeare) and 'caption' (captioned images)
+    tasks:tuple = ('text', 'caption') # the tasks training alternates: Shakespeare and captioned pictures (05)
     text_bs:int = 64 # windows of Shakespeare per text batch
     caption_bs:int = 512 # images per caption batch
     text_mode:str = 'chunks' # 'chunks' (the blog's non-overlapping windows) or 'random' windows
@@ -530,10 +528,9 @@ class DataConfig:
     count_padding:bool = False # train on the blog's caption loss, which counts padding; we exclude it
 
     def __post_init__(self):
-        self.tasks = tuple(self.tasks)
-        bad = [t for t in self.tasks if t not in TASKS]
-        if bad or not self.tasks or len(set(self.tasks)) < len(self.tasks):
-            raise InputError(f"tasks must be some of {', '.join(map(repr, TASKS))}, each once; got {self.tasks}")
+        self.tasks = tuple(self.tasks)                     # which names are known, the run's config checks (05)
+        if not self.tasks or len(set(self.tasks)) < len(self.tasks):
+            raise InputError(f'tasks must name at least one task, each once; got {self.tasks}')
         small = [k for k in ('text_bs', 'caption_bs') if getattr(self, k) < 1]
         small += [k for k in ('text_batches', 'caption_batches') if (getattr(self, k) or 0) < 0]
         small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []

@@ -14,8 +14,8 @@ from tqdm.auto import tqdm
 from .core import Precision, InputError, get_device, deterministic
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'lr_at', 'Meter', 'make_optimizer', 'OptimConfig', 'train_step', 'progress_bar', 'fit', 'Dist',
-           'GraphStep', 'HardwareConfig', 'Setup']
+__all__ = ['SCHEDULES', 'lr_at', 'Meter', 'make_optimizer', 'OptimConfig', 'train_step', 'FitState', 'Callback', 'LRSchedule',
+           'OnEpoch', 'OnStep', 'progress_bar', 'fit', 'Dist', 'GraphStep', 'HardwareConfig', 'Setup']
 
 # %% ../nbs/01a_loop.ipynb #100a0006
 SCHEDULES = ('constant', 'cosine')
@@ -117,6 +117,52 @@ def train_step(model:nn.Module, # the model (wrapped in DistributedDataParallel 
     else: opt.step()
     return stats
 
+# %% ../nbs/01a_loop.ipynb #e4ebbf0b
+@dataclass
+class FitState:
+    "What `fit` shows its callbacks; they may add their own attributes for the callbacks after them"
+    model:nn.Module
+    opt:torch.optim.Optimizer
+    epochs:int # the loop stops before this epoch
+    per_epoch:int # steps per epoch
+    epoch:int = 0 # the epoch now (from 0)
+    step:int = 0 # the step of the epoch now (from 0)
+    stats:dict|None = None # what the last step's loss function returned as statistics
+    totals:dict|None = None # after an epoch: its summed statistics, over every process
+    seconds:float = 0. # after an epoch: the seconds its steps took
+
+class Callback:
+    "Something a run does besides its steps: override any of the events; callbacks run by increasing `order`"
+    order = 0
+    def before_fit(self, fs:FitState): pass
+    def before_step(self, fs:FitState): pass
+    def after_step(self, fs:FitState): pass
+    def after_epoch(self, fs:FitState): pass
+    def after_fit(self, fs:FitState): pass # also when the loop stops with an exception
+
+class LRSchedule(Callback):
+    "Sets the learning rate of each step to `lr_fn(step)`, counting steps over the whole run"
+    order = -10
+    def __init__(self, lr_fn): self.lr_fn = lr_fn
+    def before_step(self, fs):
+        for g in fs.opt.param_groups: _set_lr(g, self.lr_fn(fs.epoch * fs.per_epoch + fs.step))
+
+class OnEpoch(Callback):
+    "Calls `fn(epoch, totals, seconds)` after each epoch"
+    def __init__(self, fn): self.fn = fn
+    def after_epoch(self, fs): self.fn(fs.epoch, fs.totals, fs.seconds)
+
+class OnStep(Callback):
+    "Calls `fn(epoch, step)` after each step"
+    order = 10
+    def __init__(self, fn): self.fn = fn
+    def after_step(self, fs): self.fn(fs.epoch, fs.step)
+
+def _set_lr(group:dict, lr:float):
+    "Set a param group's learning rate, in place when it is a tensor (as CUDA graphs need)"
+    if isinstance(group['lr'], Tensor): group['lr'].fill_(lr)
+    else: group['lr'] = lr
+
 # %% ../nbs/01a_loop.ipynb #100a0010
 def progress_bar(it, desc:str='', show:bool=True, total:int|None=None):
     "`it` wrapped in a tqdm progress bar when `show` and the output is a terminal or a notebook"
@@ -135,24 +181,27 @@ def fit(model:nn.Module, # the model to train (its training flag is set each epo
         on_step=None, # on_step(epoch, step) after each step
         progress:bool=True, # a progress bar per epoch
         step_fn=train_step, # what takes one step: train_step, or a faster equivalent (see below)
-        shard=None): # shard(batch) -> this process's part of a batch (torchrun; see below)
-    "Train `model` with `opt` for epochs `start..epochs-1`, one `step_fn` per batch, calling `on_epoch` after each"
-    per_epoch = len(batches(start)) if epochs > start else 0
-    for epoch in range(start, epochs):
-        model.train()
-        meter, t0 = Meter(), time.perf_counter()
-        for step, b in enumerate(progress_bar(batches(epoch), f'epoch {epoch+1}/{epochs}', progress, per_epoch)):
-            if lr_fn is not None:
-                for g in opt.param_groups: _set_lr(g, lr_fn(epoch * per_epoch + step))
-            meter.add(step_fn(model, loss_fn, shard(b) if shard else b, opt, precision, grad_clip))
-            if on_step is not None: on_step(epoch, step)
-        totals = meter.totals()                        # the one host sync of the epoch
-        if on_epoch is not None: on_epoch(epoch, totals, time.perf_counter() - t0)
-
-def _set_lr(group:dict, lr:float):
-    "Set a param group's learning rate, in place when it is a tensor (as CUDA graphs need)"
-    if isinstance(group['lr'], Tensor): group['lr'].fill_(lr)
-    else: group['lr'] = lr
+        shard=None, # shard(batch) -> this process's part of a batch (torchrun; see below)
+        cbs:tuple=()): # more callbacks
+    "Train `model` with `opt` for epochs `start..epochs-1`, one `step_fn` per batch, calling the callbacks on the way"
+    extra = [LRSchedule(lr_fn)] * (lr_fn is not None) + [OnEpoch(on_epoch)] * (on_epoch is not None)
+    cbs = sorted([*cbs, *extra, *[OnStep(on_step)] * (on_step is not None)], key=lambda c: c.order)
+    fs = FitState(model, opt, epochs, len(batches(start)) if epochs > start else 0, start)
+    events = lambda name: [getattr(c, name)(fs) for c in cbs]
+    events('before_fit')
+    try:
+        for fs.epoch in range(start, epochs):
+            model.train()
+            meter, t0 = Meter(), time.perf_counter()
+            bar = progress_bar(batches(fs.epoch), f'epoch {fs.epoch+1}/{epochs}', progress, fs.per_epoch)
+            for fs.step, b in enumerate(bar):
+                events('before_step')
+                fs.stats = step_fn(model, loss_fn, shard(b) if shard else b, opt, precision, grad_clip)
+                meter.add(fs.stats)
+                events('after_step')
+            fs.totals, fs.seconds = meter.totals(), time.perf_counter() - t0   # the one host sync of the epoch
+            events('after_epoch')
+    finally: events('after_fit')
 
 # %% ../nbs/01a_loop.ipynb #100a0014
 @dataclass
@@ -297,10 +346,10 @@ class Setup:
         return nn.parallel.DistributedDataParallel(model, find_unused_parameters=find_unused)
 
     def fit(self, net:nn.Module, opt, loss_fn, batches, epochs:int, start:int=0, lr_fn=None, grad_clip:float=0.,
-            on_epoch=None, on_step=None, progress:bool=True):
+            on_epoch=None, on_step=None, progress:bool=True, cbs:tuple=()):
         "`fit` (above) with this set-up's precision, step function and shard; a progress bar on the main process only"
         fit(net, opt, loss_fn, batches, epochs, start, lr_fn, self.precision, grad_clip, on_epoch, on_step,
-            progress and self.main, self.step_fn, self.dist.shard)
+            progress and self.main, self.step_fn, self.dist.shard, cbs)
 
     def deterministic(self):
         "A context with deterministic algorithms only if the config asks for them (`nanomm.core.deterministic`)"

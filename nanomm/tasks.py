@@ -11,12 +11,12 @@ from torch import Tensor
 from fastcore.basics import patch
 from .core import InputError, eval_mode
 from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
-                         alternate)
+                         alternate, TextBatches, CaptionBatches)
 from .loop import Meter
 
 # %% auto #0
-__all__ = ['Task', 'TextTask', 'CaptionTask', 'ImageBatches', 'ClassifyTask', 'TaskBatches', 'task_loss', 'evaluate_tasks',
-           'task_records']
+__all__ = ['RUN_TASKS', 'Task', 'TextTask', 'CaptionTask', 'ImageBatches', 'ClassifyTask', 'TaskBatches', 'task_loss',
+           'evaluate_tasks', 'task_records', 'register_task']
 
 # %% ../nbs/01c_tasks.ipynb #100c0007
 def _mean(t:dict, k:str, n:str) -> float: return t.get(k, 0.) / max(t.get(n, 0.), 1.)
@@ -256,3 +256,27 @@ def task_records(tasks:list, # the tasks of the run
                  valid:dict) -> dict: # `evaluate_tasks(model, tasks)`
     "The history entries of one epoch: every task's `record`, merged"
     return {k: v for t in tasks for k, v in t.record(train_totals, valid).items()}
+
+# %% ../nbs/01c_tasks.ipynb #6db9ead7
+RUN_TASKS = {}   # name -> make(cfg, data, feats, captions, dev): the task of a run, with its batches on `dev`
+
+def register_task(name:str, make):
+    "Make `name` a task a run can list in `data.tasks`: `make(cfg, data, feats, captions, dev)` builds it"
+    RUN_TASKS[name] = make
+    return make
+
+def _text_task(cfg, data, feats, captions, dev):
+    "Shakespeare: windows of `lm.block_size` characters, batches as `data` says"
+    d, T = cfg.data, cfg.lm.block_size
+    return TextTask(TextBatches(data['text_train'].to(dev), d.text_bs, T, d.text_mode, seed=cfg.seed),
+                    TextBatches(data['text_valid'].to(dev), d.text_bs, T, 'chunks', shuffle=False), d.text_batches)
+
+def _caption_task(cfg, data, feats, captions, dev):
+    "Captions of the encoder's features of the training pictures, a phrasing of its class per picture"
+    d = cfg.data
+    return CaptionTask(CaptionBatches(feats['caption'], data['caption_y'], d.caption_bs, seed=cfg.seed, captions=captions),
+                       CaptionBatches(feats['valid'], data['valid_y'], d.caption_bs, shuffle=False, fixed_captions=True,
+                                      seed=cfg.seed, captions=captions), d.caption_batches, count_padding=d.count_padding)
+
+register_task('text', _text_task)
+register_task('caption', _caption_task)

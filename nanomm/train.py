@@ -12,13 +12,13 @@ from pathlib import Path
 import torch
 from fastcore.basics import patch
 from .core import (Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device,
-                         new_figure, build_config)
+                         new_figure, build_config, part_modules, import_modules)
 from safetensors.torch import save
 from .tokenizer import CharTokenizer
 from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
                          DataConfig, get_dataset, check_splits)
-from .loop import lr_at, Dist, Setup, OptimConfig, HardwareConfig
-from .tasks import TextTask, CaptionTask, TaskBatches, task_loss, evaluate_tasks, task_records
+from .loop import lr_at, Dist, Setup, OptimConfig, HardwareConfig, Callback
+from .tasks import TaskBatches, task_loss, evaluate_tasks, task_records, RUN_TASKS
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, load_encoder, save_encoder, cached_features,
                            n_tokens, config_dict, encoder_config, ImageClassifier, fit_familiarity, familiarity)
 from .resblock_encoder import ResNetConfig
@@ -29,7 +29,8 @@ from .inference import fit_confidence
 
 # %% auto #0
 __all__ = ['LEGACY', 'PRESETS', 'TrainConfig', 'flat', 'nest', 'merge', 'load_run_data', 'CheckpointError', 'save_checkpoint',
-           'load_train_state', 'history_tasks', 'plot_history', 'model_settings', 'train']
+           'load_train_state', 'history_tasks', 'plot_history', 'model_settings', 'Checkpoint', 'Record', 'Calibrate',
+           'EpochLine', 'train']
 
 # %% ../nbs/05_train.ipynb #b8dacb19
 @dataclass
@@ -48,6 +49,8 @@ class TrainConfig:
 
     def __post_init__(self):
         if isinstance(self.encoder, dict): self.encoder = encoder_config({'kind': 'resnet', **self.encoder})
+        elif isinstance(self.encoder, str):
+            raise InputError(f'encoder={self.encoder!r}: a pretrained encoder folder is encoder_dir= now')
         elif not hasattr(self.encoder, 'kind'): raise InputError(f'encoder must be an encoder config, got {self.encoder!r}')
         for name, cls in _parts().items(): setattr(self, name, build_config(cls, getattr(self, name), name))
         self._check()
@@ -63,6 +66,8 @@ def _check(self:TrainConfig):
     "Raise an `InputError` for settings that cannot work together (each part checks its own)"
     if not 0 <= self.seed < 2**63: raise InputError(f'seed must be in [0, 2**63), got {self.seed}')
     k = n_tokens(self.encoder, self.projector.image_tokens)
+    unknown = [t for t in self.data.tasks if t not in RUN_TASKS]
+    if unknown: raise InputError(f"unknown task {unknown[0]!r}; registered tasks: {', '.join(RUN_TASKS)}")
     if self.lm.block not in BLOCKS:
         raise InputError(f"unknown lm.block {self.lm.block!r}; registered blocks: {', '.join(BLOCKS)}")
     longest = max(len(c) for syns in get_dataset(self.data.dataset).captions for c in syns)
@@ -139,8 +144,8 @@ def merge(base:dict, over:dict) -> dict:
     for k, v in over.items():
         v = _as_dict(v)
         old = out.get(k)
-        same_kind = not (k == 'encoder' and isinstance(v, dict) and v.get('kind', 'resnet') !=
-                         (old or {}).get('kind', 'resnet'))
+        was = old.get('kind', 'resnet') if k == 'encoder' and isinstance(old, dict) else 'resnet'
+        same_kind = not (k == 'encoder' and isinstance(v, dict) and v.get('kind', was) != was)
         out[k] = merge(old, v) if isinstance(v, dict) and isinstance(old, dict) and same_kind else v
     return out
 
@@ -169,7 +174,8 @@ def updated(self:TrainConfig, **parts) -> TrainConfig:
 @patch(cls_method=True)
 def from_dict(cls:TrainConfig, d:dict):
     "The `TrainConfig` saved as `cfg.to_dict()`, by this version, or flat by nanomm 0.1.0 and 0.0.1"
-    return cls(**_overrides(d if 'optim' in d else _upgrade(d)))
+    flat_config = not any(isinstance(v, dict) for v in d.values())      # 0.1.0 and 0.0.1 saved one flat dict
+    return cls(**_overrides(_upgrade(d) if flat_config else d))
 
 # %% ../nbs/05_train.ipynb #c2d3e4f8
 PRESETS = {
@@ -215,16 +221,21 @@ def _to_cpu(x):
     if isinstance(x, (list, tuple)): return type(x)(_to_cpu(v) for v in x)
     return copy.deepcopy(x)
 
+def _modules(model:MultiModal, cfg:TrainConfig) -> list:
+    "The modules (not nanomm's) that register the parts of the run: to import before reading its settings again"
+    return part_modules(model, model.encoder.cfg, model.gpt.cfg, get_dataset(cfg.data.dataset))
+
 def _snapshot(model:MultiModal, opt, scaler, cfg:TrainConfig, history:list, epoch:int) -> dict:
     "Everything a checkpoint holds, copied to the CPU now"
     return dict(format=RUN_FORMAT, epoch=epoch, model=_to_cpu(model.state_dict()), opt=_to_cpu(opt.state_dict()),
                 scaler=_to_cpu(scaler.state_dict()), rng=_rng_state(), history=copy.deepcopy(history),
-                train=cfg.to_dict())
+                train=cfg.to_dict(), modules=_modules(model, cfg))
 
 def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, epoch:int, extra:dict|None=None):
     "What the run's `config.json` holds: the model's config, the tokenizer, the settings and every epoch's metrics"
     return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=cfg.to_dict(), tokenizer=tok.to_dict(),
-                captions=get_dataset(cfg.data.dataset).captions, history=copy.deepcopy(history), **(extra or {}))
+                captions=get_dataset(cfg.data.dataset).captions, modules=_modules(model, cfg),
+                history=copy.deepcopy(history), **(extra or {}))
 
 class CheckpointError(OSError):
     "A checkpoint that could not be written (a full disk, say); the last whole one is still there"
@@ -269,6 +280,7 @@ def load_train_state(run_dir) -> dict:
     if not isinstance(s, dict) or s.get('format') not in ('nanomm-run-v1', RUN_FORMAT):
         raise InputError(f'{p} is not a nanomm training state')
     s['history'] = [{k.replace('vision', 'caption'): v for k, v in h.items()} for h in s['history']]   # 0.0.1's names
+    import_modules(s.get('modules', []))                          # those that register its parts, before its settings
     return s
 
 # %% ../nbs/05_train.ipynb #e366136j
@@ -347,9 +359,10 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
 
 # %% ../nbs/05_train.ipynb #e366136g
 def model_settings(cfg:TrainConfig) -> dict:
-    "The settings the model's weights depend on, as dotted names: the encoder's, the LM's (but dropout), the projector's"
+    "What the model's weights depend on, as dotted names: the encoder, the LM (but dropout), the projector, the dataset"
     d = flat({k: v for k, v in cfg.to_dict().items() if k in ('encoder', 'lm', 'projector')})
-    return {k: v for k, v in d.items() if k not in ('lm.dropout', 'lm.vocab_size')}
+    return {**{k: v for k, v in d.items() if k not in ('lm.dropout', 'lm.vocab_size')},
+            'data.dataset': cfg.data.dataset}                     # its captions are what the model learned to write
 
 def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
     "Fail if `cfg` describes another model than the run's; warn if other settings changed"
@@ -432,50 +445,69 @@ def _restore(model, opt, su:Setup, state:dict|None) -> tuple[list, int]:
 
 def _run_tasks(cfg:TrainConfig, data:dict, feats:dict, captions:CaptionTable, dev) -> list:
     "The tasks of the run, in the order `cfg.data.tasks` names them, with their batches on `dev`"
-    d, T = cfg.data, cfg.lm.block_size
-    make = dict(
-        text=lambda: TextTask(TextBatches(data['text_train'].to(dev), d.text_bs, T, d.text_mode, seed=cfg.seed),
-                              TextBatches(data['text_valid'].to(dev), d.text_bs, T, 'chunks', shuffle=False),
-                              d.text_batches),
-        caption=lambda: CaptionTask(
-            CaptionBatches(feats['caption'], data['caption_y'], d.caption_bs, seed=cfg.seed, captions=captions),
-            CaptionBatches(feats['valid'], data['valid_y'], d.caption_bs, shuffle=False, fixed_captions=True,
-                           seed=cfg.seed, captions=captions), d.caption_batches, count_padding=d.count_padding))
-    return [make[t]() for t in d.tasks]
+    return [RUN_TASKS[t](cfg, data, feats, captions, dev) for t in cfg.data.tasks]
 
 # %% ../nbs/05_train.ipynb #fc0dbd6e
-class _Checkpoints:
-    "Writes each epoch's checkpoint, in order; on a GPU in a background thread, so the next epoch need not wait"
-    def __init__(self, run_dir:Path, start:int, background:bool):
-        self.run_dir, self.saved, self.pending = run_dir, start, []   # saved: the epoch of the last whole checkpoint
+class Checkpoint(Callback):
+    "After each epoch its checkpoint, written in order (on a GPU in the background); after the run, all of them whole"
+    order = 10
+    def __init__(self, run_dir:Path, model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, scaler,
+                 start:int, background:bool=False):
+        self.run_dir, self.model, self.tok, self.cfg, self.history, self.scaler = run_dir, model, tok, cfg, history, scaler
+        self.saved, self.pending = start, []                   # saved: the epoch of the last whole checkpoint
         self.pool = ThreadPoolExecutor(1) if background else None
 
     def _write(self, state:dict, conf:dict, fam:dict|None):
         _write_checkpoint(self.run_dir, state, conf, fam, self.saved)
         self.saved = state['epoch']
 
-    def add(self, state:dict, conf:dict, fam:dict|None=None):
-        "Write a checkpoint after the one before it"
-        self.wait()
-        if self.pool is None: self._write(state, conf, fam)
-        else: self.pending.append(self.pool.submit(self._write, state, conf, fam))
+    def after_epoch(self, fs):
+        e = fs.epoch + 1
+        state = _snapshot(self.model, fs.opt, self.scaler, self.cfg, self.history, e)
+        conf = _run_config(self.model, self.tok, self.cfg, self.history, e, getattr(fs, 'extra', None))
+        while self.pending: self.pending.pop().result()        # one write at a time, in order
+        args = state, conf, getattr(fs, 'familiarity', None)
+        if self.pool is None: self._write(*args)
+        else: self.pending.append(self.pool.submit(self._write, *args))
 
-    def wait(self):
-        "Until every checkpoint is written (the error of one that failed is raised here)"
-        while self.pending: self.pending.pop().result()
-
-    def close(self):
-        "Wait for the last checkpoint, then stop the thread"
-        try: self.wait()
+    def after_fit(self, fs):
+        try:
+            while self.pending: self.pending.pop().result()
         finally:
             if self.pool is not None: self.pool.shutdown()
 
+# %% ../nbs/05_train.ipynb #dc16cf6f
+class Record(Callback):
+    "After each epoch: validate every task and add the epoch's record to `history`"
+    order = -5                                                 # before the callbacks that read the history
+    def __init__(self, model, tasks:list, precision, history:list):
+        self.model, self.tasks, self.precision, self.history = model, tasks, precision, history
+    def after_epoch(self, fs):
+        ev = evaluate_tasks(self.model, self.tasks, self.precision)
+        self.history.append(_epoch_record(fs.epoch, fs.seconds, fs.opt, fs.totals, ev, self.tasks))
+
+class Calibrate(Callback):
+    "After the last epoch: the encoder's familiarity and the confidence's calibration, for the checkpoint to keep"
+    order = 5
+    def __init__(self, model, valid_features, data:dict, tok:CharTokenizer, cfg:TrainConfig):
+        self.args = model, valid_features, data, tok, cfg
+    def after_epoch(self, fs):
+        if fs.epoch + 1 == fs.epochs: fs.familiarity, fs.extra = _calibrate(*self.args)
+
+class EpochLine(Callback):
+    "After each epoch: one line of its losses"
+    order = 20
+    def __init__(self, history:list): self.history = history
+    def after_epoch(self, fs): print(_epoch_line(self.history[-1], fs.epochs), flush=True)
+
+# %% ../nbs/05_train.ipynb #6a738df7
 def train(cfg:TrainConfig, # what to train and how
           run_dir, # the folder the run writes to
           resume:bool=False, # continue the run in `run_dir` after its last epoch
           data:dict|None=None, # `load_run_data`'s dict; loaded from `root` (or found) if None
           root=None, progress:bool=True,
-          on_step=None): # on_step(epoch, step) after every step
+          on_step=None, # on_step(epoch, step) after every step
+          cbs:tuple=()): # more callbacks (01a)
     "Train (or resume) a run into `run_dir`; return the model and the per-epoch history"
     run_dir, su = Path(run_dir), Setup(cfg.hardware)
     _check_world(cfg, su.dist.world)
@@ -496,21 +528,12 @@ def train(cfg:TrainConfig, # what to train and how
         if progress and su.main and start < epochs:
             print(f'stage 2: epochs {start + 1}-{epochs} of {" and ".join(cfg.data.tasks)}, {per_epoch} steps each',
                   flush=True)
-        ckpt = _Checkpoints(run_dir, start, background=su.device.type == 'cuda')
-
-        def on_epoch(epoch, t, secs):
-            history.append(_epoch_record(epoch, secs, opt, t, evaluate_tasks(model, tasks, su.precision), tasks))
-            if not su.main: return
-            last = epoch + 1 == epochs
-            fam, extra = _calibrate(model, feats['valid'], data, tok, cfg) if last else (None, {})
-            ckpt.add(_snapshot(model, opt, su.precision.scaler, cfg, history, epoch + 1),
-                     _run_config(model, tok, cfg, history, epoch + 1, extra), fam)
-            if progress: print(_epoch_line(history[-1], epochs), flush=True)
-
-        try:
-            su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
-                   start, lr_fn=lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule),
-                   grad_clip=cfg.optim.grad_clip, on_epoch=on_epoch, on_step=on_step, progress=progress)
-        finally: ckpt.close()                                  # the last checkpoint is whole before we leave
+        cbs = [*cbs, Record(model, tasks, su.precision, history)]
+        if su.main: cbs += [Calibrate(model, feats['valid'], data, tok, cfg),
+                            Checkpoint(run_dir, model, tok, cfg, history, su.precision.scaler, start,
+                                       background=su.device.type == 'cuda')] + [EpochLine(history)] * progress
+        su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
+               start, lr_fn=lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule),
+               grad_clip=cfg.optim.grad_clip, on_step=on_step, progress=progress, cbs=cbs)
         su.dist.barrier()
     return model.eval(), history

@@ -1,7 +1,7 @@
 """The proof that a part is one module: a toy encoder, a toy dataset with its own captions and a toy LM block, all in
 tests/toy_parts.py and registered from there, train a run through `train()` and through `nanomm train`, caption with it
 and resume it, without any edit to nanomm."""
-import contextlib, io, json, os
+import contextlib, io, json, os, subprocess, sys
 from pathlib import Path
 import pytest, torch
 import toy_parts
@@ -27,6 +27,7 @@ def test_config_knows_the_parts():
     cfg = TrainConfig.from_preset('quick', **SETTINGS)
     assert (cfg.encoder, cfg.lm.block, cfg.data.dataset) == (toy_parts.GridConfig(width=8), 'relu', 'halves')
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    assert cfg.updated(encoder=dict(width=4)).encoder == toy_parts.GridConfig(width=4)   # of its kind, changed
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit): main(['--plugin', 'toy_parts', 'train', '--help'])
     assert '--encoder.width' in out.getvalue() and 'grid' in out.getvalue()   # the encoder's own settings are options
@@ -62,11 +63,15 @@ def test_cli_train_caption_resume(tmp_path):
     pic = np.zeros((28, 28), np.uint8)
     pic[:14] = 220                                                     # lit above
     Image.fromarray(pic).save(tmp_path/'top.png')
-    code, out, err = cli('caption', tmp_path/'top.png', '--run', run)  # the run says which module to import
-    assert code == 0 and 'confidence' in out, err
-    code, out, err = cli('train', '--resume', '--out', run, '--optim.epochs', 2)
-    assert code == 0, err
+    env = {**os.environ, 'PYTHONPATH': os.pathsep.join([str(Path(__file__).parent), os.environ.get('PYTHONPATH', '')])}
+    for args in (['caption', tmp_path/'top.png', '--run', run], ['train', '--resume', '--out', run, '--optim.epochs', 2]):
+        p = subprocess.run([sys.executable, '-m', 'nanomm.cli', *map(str, args)], env=env, capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr                             # a new process, no --plugin: the run says what
+    assert 'confidence' in subprocess.run([sys.executable, '-m', 'nanomm.cli', 'caption', tmp_path/'top.png', '--run',
+                                           run], env=env, capture_output=True, text=True).stdout
     assert json.loads((run/'config.json').read_text())['epoch'] == 2
+    code, out, err = cli('train', '--resume', '--out', run, '--data.dataset', 'fashion_mnist', '--optim.epochs', 3)
+    assert code == 1 and 'differs from this config in data.dataset' in err
     code, out, err = cli('--plugin', 'toy_parts', 'train', '--out', tmp_path/'bad', '--encoder.kind', 'grid',
                          '--encoder.channels', '8,8,8,8')
     assert code == 1 and err.count('\n') == 1 and 'grid encoder configs have no field channels' in err
