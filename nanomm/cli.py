@@ -151,8 +151,9 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
                            help=f'which encoder; the other --encoder options are its settings (default: resnet)')
         owners = {}
         for cls in _classes(part):
-            for f in fields(cls):                                # `kind` is chosen above, not a setting
-                if f'{part}.{f.name}' not in skip and f.name != 'kind': owners.setdefault(f.name, []).append((cls, f))
+            for f in fields(cls):                                # an encoder's `kind` is chosen above
+                if f'{part}.{f.name}' in skip or (part, f.name) == ('encoder', 'kind'): continue
+                owners.setdefault(f.name, []).append((cls, f))
         for name, own in owners.items():
             cls, f = own[0]
             kinds = f'{", ".join(c.kind for c, _ in own)}: ' if part == 'encoder' else ''
@@ -189,7 +190,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help='import MODULE first, so the parts it registers (encoders, datasets, blocks) can be chosen '
                         '(repeatable; or list them in $NANOMM_PLUGINS, separated by commas)')
     sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
-    pe = sub.add_parser('pretrain-encoder', help='pretrain a vision encoder as a Fashion-MNIST classifier',
+    pe = sub.add_parser('pretrain-encoder', allow_abbrev=False, help='pretrain a vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain a vision encoder as a Fashion-MNIST classifier on 55,000 training '
                                     'images; prints the accuracy on 5,000 held-out images per epoch, and on the test '
                                     'images at the end.')
@@ -198,7 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     config_options(pe, ('encoder', 'pretrain', 'hardware'), aliases=_PRETRAIN_ALIASES, skip=('hardware.device',))
     pe.add_argument('--data', default=None, help=_DATA_HELP)
 
-    pt = sub.add_parser('train', help='train the tiny LLaVA (encoder pretraining included)',
+    pt = sub.add_parser('train', allow_abbrev=False, help='train the tiny LLaVA (encoder pretraining included)',
                         description='Train the tiny LLaVA. Presets: quick (the default; minutes on a laptop CPU), '
                                     'blog (the blog recipe) and best (the same models, trained better; for a GPU). '
                                     'Every setting can be overridden.')
