@@ -5,7 +5,7 @@
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
 import argparse, contextlib, json, math, os, shutil, signal, sys, threading, time, traceback, warnings
-from dataclasses import fields, replace, MISSING
+from dataclasses import fields, MISSING
 from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
@@ -148,7 +148,7 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
         g = p.add_argument_group(f'{part} ({", ".join(c.__name__ for c in _classes(part))})')
         if part == 'encoder':
             g.add_argument('--encoder.kind', dest='encoder.kind', choices=list(encoders()), default=argparse.SUPPRESS,
-                           help=f'which encoder; the other --encoder options are its settings (default: resnet)')
+                           help='which encoder; the other --encoder options are its settings (default: resnet)')
         owners = {}
         for cls in _classes(part):
             for f in fields(cls):                                # an encoder's `kind` is chosen above

@@ -4,7 +4,6 @@
 
 # %% ../nbs/04_multimodal.ipynb #77d41533
 from __future__ import annotations
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F

@@ -11,18 +11,16 @@ from typing import Any
 from pathlib import Path
 import torch
 from fastcore.basics import patch
-from .core import (Precision, deterministic, RunLock, RunLockedError, InputError, atomic_write_all, get_device,
-                         new_figure, build_config, part_modules, import_modules)
+from .core import (RunLock, RunLockedError, InputError, atomic_write_all, new_figure, build_config, part_modules,
+                         import_modules)
 from safetensors.torch import save
 from .tokenizer import CharTokenizer
-from .data import (get_shakespeare, image_splits, split_text, TextBatches, CaptionBatches, CaptionTable,
-                         DataConfig, get_dataset, check_splits)
+from .data import get_shakespeare, split_text, CaptionTable, DataConfig, get_dataset, check_splits
 from .loop import lr_at, Dist, Setup, OptimConfig, HardwareConfig, Callback
 from .tasks import TaskBatches, task_loss, evaluate_tasks, task_records, RUN_TASKS
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, load_encoder, save_encoder, cached_features,
                            n_tokens, config_dict, encoder_config, ImageClassifier, fit_familiarity, familiarity)
 from .resblock_encoder import ResNetConfig
-from .vit_encoder import ViTConfig
 from .gpt import GPTConfig, GPT, BLOCKS
 from .multimodal import MultiModal, ProjectorConfig, RUN_FORMAT
 from .inference import fit_confidence
