@@ -7,8 +7,9 @@ of 128 characters, no dropout), each in fp32 and under bf16 autocast, alternatin
 without native bf16 (no avx512_bf16 or AMX) bf16 is emulated and much slower.
 """
 import statistics, time, torch
-from nanomm.core import _native_cpu_bf16
-from nanomm.loop import train_step, HardwareConfig, Setup
+from nanomm.precision import _native_cpu_bf16
+from nanomm.loop import train_step
+from nanomm.hardware import HardwareConfig, Setup
 from nanomm.vision import ImageClassifier, classifier_loss
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig

@@ -14,7 +14,7 @@ import torch
 from nanomm.core import get_device
 from nanomm.data import TextBatches, CaptionBatches, TrainBatchIter, image_splits, get_shakespeare, split_text
 from nanomm.tokenizer import CharTokenizer
-from nanomm.loop import HardwareConfig, Setup
+from nanomm.hardware import HardwareConfig, Setup
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
 from nanomm.multimodal import MultiModal, batch_loss

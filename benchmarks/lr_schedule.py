@@ -11,7 +11,8 @@ import argparse, time, torch
 from nanomm.data import get_shakespeare, split_text, TextBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.gpt import GPT, GPTConfig
-from nanomm.loop import lr_at, train_step, HardwareConfig, Setup
+from nanomm.loop import lr_at, train_step
+from nanomm.hardware import HardwareConfig, Setup
 
 def lm_loss(model, b):
     "Summed next-character loss, number of targets, statistics"

@@ -18,7 +18,7 @@ import torch
 from nanomm.core import get_device
 from nanomm.data import get_shakespeare, get_fashion_mnist, image_splits, split_text, TextBatches, CaptionBatches, TrainBatchIter
 from nanomm.tokenizer import CharTokenizer
-from nanomm.loop import HardwareConfig, Setup
+from nanomm.hardware import HardwareConfig, Setup
 from nanomm.vision import PretrainConfig, pretrain_encoder
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig

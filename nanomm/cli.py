@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
-from .core import get_device, InputError, RunLock, atomic_write, build_config, import_modules
+from .core import get_device, InputError, atomic_write, build_config, import_modules
 from .data import cache_dir, get_fashion_mnist, image_splits, get_dataset, FMNIST_CLASSES, CAPTIONS
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache, encoders, encoder_config)
-from .loop import HardwareConfig
-from .train import TrainConfig, PRESETS, LEGACY, train, load_train_state, flat, nest, merge, _parts, history_tasks
+from .hardware import HardwareConfig
+from .run import TrainConfig, PRESETS, LEGACY, flat, nest, merge, _parts, history_tasks
+from .checkpoint import RunLock, load_train_state
+from .train import train
 from .multimodal import load_model
 from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
 

@@ -13,7 +13,8 @@ from safetensors.torch import save, load_file
 from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, load_folder,
                          load_weights, FolderError, part_modules, import_modules)
 from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
-from .loop import lr_at, SCHEDULES, HardwareConfig, Setup
+from .loop import lr_at, SCHEDULES
+from .hardware import HardwareConfig, Setup
 
 # %% auto #0
 __all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
