@@ -114,6 +114,7 @@ def _write_tmp(path:Path, data) -> str:
         raise
     return tmp
 
+# %% ../nbs/00a_core.ipynb #141cc9c1
 @contextlib.contextmanager
 def _signals_held():
     "Ctrl-C and SIGTERM that come inside the block are handled when it ends, so it is never stopped halfway"
@@ -130,6 +131,7 @@ def _signals_held():
             if callable(h): h(sig, None)
             elif h == signal.SIG_DFL: os.kill(os.getpid(), sig)
 
+# %% ../nbs/00a_core.ipynb #12a2431f
 def _fsync_dir(d:Path):
     "Flush the folder `d`'s entries (the renames) to disk, where the system allows it"
     try:

@@ -139,6 +139,7 @@ class Callback:
     def after_epoch(self, fs:FitState): pass
     def after_fit(self, fs:FitState): pass # also when the loop stops with an exception
 
+# %% ../nbs/01a_loop.ipynb #eefac275
 class LRSchedule(Callback):
     "Sets the learning rate of each step to `lr_fn(step)`, counting steps over the whole run"
     order = -10

@@ -140,6 +140,7 @@ def merge(base:dict, over:dict) -> dict:
         out[k] = merge(old, v) if isinstance(v, dict) and isinstance(old, dict) and same_kind else v
     return out
 
+# %% ../nbs/04e_run.ipynb #39b7563b
 def _overrides(parts:dict) -> dict:
     "The overrides given to `from_preset` or `updated`, checked: a flat name of nanomm 0.1.0 names its new place"
     names = {f.name for f in fields(TrainConfig)}
