@@ -11,9 +11,9 @@ import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, atomic_write, build_config, import_modules
-from .data import cache_dir, get_fashion_mnist, image_splits, get_dataset, FMNIST_CLASSES, CAPTIONS
+from .data import cache_dir, get_dataset, check_splits, ImageSpec, FMNIST_SPEC, CAPTIONS, DataConfig
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
-                           feature_cache, encoders, encoder_config)
+                           feature_cache, encoders, encoder_config, encoder_for_spec)
 from .hardware import HardwareConfig
 from .run import TrainConfig, PRESETS, LEGACY, flat, nest, merge, _parts, history_tasks
 from .checkpoint import RunLock, load_train_state
@@ -23,9 +23,10 @@ from .inference import caption_images, caption_confidence, generate_text, evalua
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
-           'resolve_run', 'load_image_file', 'expand_images', 'load_images', 'config_options', 'given_settings',
-           'make_parser', 'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval',
-           'run_settings', 'run_status', 'cmd_cache', 'Stopped', 'load_plugins', 'main']
+           'resolve_run', 'open_picture', 'picture_tensor', 'load_image_file', 'expand_images', 'open_pictures',
+           'load_images', 'config_options', 'given_settings', 'make_parser', 'cmd_pretrain_encoder', 'cmd_train',
+           'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
+           'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(InputError):
@@ -49,8 +50,8 @@ def resolve_run(run=None) -> Path:
     return Path(f.read_text().strip())
 
 # %% ../nbs/07_cli.ipynb #b1a8e564
-def load_image_file(path) -> torch.Tensor:
-    "A uint8 (28, 28) Fashion-MNIST-like image from a picture file: grayscale, light object on black"
+def open_picture(path):
+    "The picture in the file `path` as an upright PIL image; a one-line `CLIError` if it cannot be read"
     from PIL import Image, ImageOps, UnidentifiedImageError
     p = Path(path)
     if p.is_dir(): raise CLIError(f'{path}: is a folder, not a picture')
@@ -63,7 +64,12 @@ def load_image_file(path) -> torch.Tensor:
         raise CLIError(f'{path}: too many pixels for a picture of one clothing item') from None
     except (UnidentifiedImageError, OSError, ValueError) as e:
         raise CLIError(f'{path}: not a readable image ({type(e).__name__})') from None
-    im = ImageOps.exif_transpose(im)
+    return ImageOps.exif_transpose(im)
+
+def picture_tensor(im, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
+    "A uint8 picture of `spec` from a PIL image: grey (H, W), a light object on black, or colour (C, H, W)"
+    from PIL import Image, ImageOps
+    if spec.channels not in (1, 3): raise CLIError(f'pictures of {spec.channels} channels cannot be read from files')
     # 16-bit or float greyscale: scale to 0..255 first
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
         a = np.asarray(im, dtype=np.float32)
@@ -72,12 +78,21 @@ def load_image_file(path) -> torch.Tensor:
         im = Image.fromarray(a.clip(0, 255).astype(np.uint8))
     if 'A' in im.getbands() or im.mode == 'P':
         im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im.convert('RGBA'))
+    H, W = spec.size
+    if spec.channels == 3:                                          # colour: as it is, padded to (H, W) with black
+        im = ImageOps.pad(im.convert('RGB'), (W, H), method=Image.Resampling.LANCZOS, color=0)
+        return torch.from_numpy(np.array(im, dtype=np.uint8)).permute(2, 0, 1).contiguous()   # (3, H, W)
     im = im.convert('L')
     a = np.asarray(im, dtype=np.float32)
     border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
     if border.mean() > 127: im = ImageOps.invert(im)
-    im = ImageOps.pad(im, (28, 28), method=Image.Resampling.LANCZOS, color=0)
-    return torch.from_numpy(np.array(im, dtype=np.uint8))
+    im = ImageOps.pad(im, (W, H), method=Image.Resampling.LANCZOS, color=0)
+    return torch.from_numpy(np.array(im, dtype=np.uint8))           # (H, W)
+
+def load_image_file(path, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
+    "A uint8 picture of `spec` from a picture file; for Fashion-MNIST (28, 28) grayscale, a light object on black"
+    return picture_tensor(open_picture(path), spec)
+
 
 # %% ../nbs/07_cli.ipynb #1a2b3c02
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -93,14 +108,25 @@ def expand_images(paths:list) -> list[Path]:
         else: out.append(p)
     return out
 
-def load_images(paths:list) -> tuple[list[Path], torch.Tensor, list[str]]:
-    "The files that loaded, their images (N, 28, 28) and one error message per file that did not"
-    ok, imgs, errors = [], [], []
+def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
+    "The files that opened, their pictures (PIL images) and one error message per file that did not"
+    ok, pics, errors = [], [], []
     for p in expand_images(paths):
-        try: imgs.append(load_image_file(p))
+        try: pics.append(open_picture(p))
         except CLIError as e: errors.append(str(e))
         else: ok.append(p)
-    return ok, torch.stack(imgs) if imgs else torch.zeros(0, 28, 28, dtype=torch.uint8), errors
+    return ok, pics, errors
+
+def _stack(pics:list, spec:ImageSpec) -> torch.Tensor:
+    "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec`"
+    imgs = [picture_tensor(im, spec) for im in pics]
+    return torch.stack(imgs) if imgs else torch.zeros(0, *spec.shapes[-1], dtype=torch.uint8)
+
+def load_images(paths:list, spec:ImageSpec=FMNIST_SPEC) -> tuple[list[Path], torch.Tensor, list[str]]:
+    "The files that loaded, their images (N, 28, 28) (or of `spec`) and one error message per file that did not"
+    ok, pics, errors = open_pictures(paths)
+    return ok, _stack(pics, spec), errors
+
 
 # %% ../nbs/07_cli.ipynb #4cc3563c
 def _field_type(f) -> str:
@@ -111,7 +137,9 @@ def _parse_opt(t:str):
     "A converter from a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...)"
     base = t.split('|')[0]
     conv = {'int': int, 'float': float, 'str': str}.get(base, str)
-    if base == 'tuple': return lambda s: tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
+    as_tuple = lambda s: tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
+    if base == 'tuple': return as_tuple
+    if 'tuple' in t.split('|'): return lambda s: as_tuple(s) if ',' in s else conv(s)   # `28`, or `24,16`
     if 'None' in t: return lambda s: None if s.lower() == 'none' else conv(s)
     return conv
 
@@ -195,11 +223,14 @@ def make_parser() -> argparse.ArgumentParser:
     pe = sub.add_parser('pretrain-encoder', allow_abbrev=False, help='pretrain a vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain a vision encoder as a Fashion-MNIST classifier on 55,000 training '
                                     'images; prints the accuracy on 5,000 held-out images per epoch, and on the test '
-                                    'images at the end.')
+                                    'images at the end. --data.dataset names another registered dataset with class '
+                                    'labels, whose pictures set the encoder\'s channels and size.')
     pe.add_argument('--out', default=None, help='folder to save it in (default: runs/encoder-DATE-TIME)')
     pe.add_argument('--device', default=argparse.SUPPRESS, dest='hardware.device', metavar='DEVICE', help=_DEVICE_HELP)
     config_options(pe, ('encoder', 'pretrain', 'hardware'), aliases=_PRETRAIN_ALIASES, skip=('hardware.device',))
     pe.add_argument('--data', default=None, help=_DATA_HELP)
+    pe.add_argument('--data.dataset', dest='data.dataset', default=argparse.SUPPRESS, metavar='NAME',
+                    help=f"{docments(DataConfig)['dataset']} (default: fashion_mnist)")
 
     pt = sub.add_parser('train', allow_abbrev=False, help='train the tiny LLaVA (encoder pretraining included)',
                         description='Train the tiny LLaVA. Presets: quick (the default; minutes on a laptop CPU), '
@@ -220,7 +251,8 @@ def make_parser() -> argparse.ArgumentParser:
     pc = sub.add_parser('caption', help='caption picture files',
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
                                     'folder. Each is converted the way Fashion-MNIST images look: grayscale, 28x28, a '
-                                    'light object on black (a light background is inverted). Each caption comes with '
+                                    'light object on black (a light background is inverted); for a run on other '
+                                    'pictures, to theirs (a colour run: RGB of its size). Each caption comes with '
                                     'its confidence, the probability that it names the right class; a blank picture, '
                                     'or one unlike Fashion-MNIST items, is marked.')
     pc.add_argument('images', nargs='+', metavar='IMAGE', help='picture files or folders of them')
@@ -275,22 +307,29 @@ def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
     _check_data(a)
     g = given_settings(a)
-    enc_cfg = encoder_config({'kind': 'resnet', **g.get('encoder', {})})
+    name = g.get('data', {}).get('dataset', 'fashion_mnist')
+    ds = get_dataset(name)
+    if ds.classes is None:
+        raise CLIError(f'pretraining an encoder as a classifier needs class labels; dataset {name!r} has none '
+                       '(its classes are None)')
+    pics = f'the pictures of dataset {name!r}'
+    enc_cfg = encoder_config({'kind': 'resnet', **g.get('encoder', {})}, ds.spec)   # options given, else the pictures'
+    enc_cfg = encoder_for_spec(enc_cfg, ds.spec, pics, strict=True)
     recipe = build_config(PretrainConfig, g.get('pretrain', {}), 'pretrain')
     hw = build_config(HardwareConfig, g.get('hardware', {}), 'hardware')
     out, dev = Path(a.out or f'runs/encoder-{_stamp()}'), _device(hw.device)
     if _main_process(): print(f'pretraining a {enc_cfg.kind} encoder on {dev}, saving to {out}', flush=True)
-    splits = image_splits('holdout', a.data)
+    splits = check_splits(ds.splits('holdout', a.data), ds)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(recipe.seed)
         enc = build_encoder(enc_cfg)
-    clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, hw, device=dev)
+    clf, hist = pretrain_encoder(enc.to(dev), splits, recipe, hw, n_classes=len(ds.classes), device=dev, spec=ds.spec)
     if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not _main_process(): return                         # under torchrun, the first process saves and reports
-    save_encoder(clf, out, hist)
-    x, y = get_fashion_mnist('test', a.data)
+    save_encoder(clf, out, hist, ds.spec)
+    test = evaluate_classifier(clf, splits['test_x'], splits['test_y'], spec=ds.spec)['acc']
     if hist: print(f"validation accuracy {hist[-1]['valid_acc']:.4f} after {len(hist)} epochs; "
-                   f"test accuracy {evaluate_classifier(clf, x, y)['acc']:.4f}; saved to {out}")
+                   f"test accuracy {test:.4f}; saved to {out}")
 
 # %% ../nbs/07_cli.ipynb #d0b227d6
 def cmd_train(a):
@@ -343,25 +382,28 @@ def cmd_train(a):
 # %% ../nbs/07_cli.ipynb #d0b227d8
 _NOTES = {None: '', 'blank': '; a blank picture, not a Fashion-MNIST item',
           'unfamiliar': '; does not look like a Fashion-MNIST item'}
+_OTHER_NOTES = {None: '', 'blank': '; a blank picture', 'unfamiliar': '; does not look like the pictures it trained on'}
 
 def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
 
 def cmd_caption(a):
     "Caption picture files; report those that could not be read"
-    ok, imgs, errors = load_images(a.images)               # read every file before loading the model
+    ok, pics, errors = open_pictures(a.images)             # read every file before loading the model
     if errors and not ok and len(errors) == 1: raise CLIError(errors[0])
     for e in errors: print(f'nanomm: error: {e}', file=sys.stderr)
     if ok:
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
+        imgs = _stack(pics, model.spec)                    # as the run's pictures are: Fashion-MNIST's, or others
+        notes = _NOTES if model.spec == FMNIST_SPEC else _OTHER_NOTES
         calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
         if calibration is None:
             warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
                           "the captioner's own probabilities, uncalibrated")
         caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
-        flags = picture_flags(model.encoder, load_familiarity(run), imgs)
+        flags = picture_flags(model.encoder, load_familiarity(run), imgs, spec=model.spec)
         for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
-            print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{_NOTES[f]})')
+            print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{notes[f]})')
     if errors: raise CLIError(f'{len(errors)} of {len(ok) + len(errors)} pictures could not be read')
 
 def cmd_generate(a):
@@ -376,13 +418,16 @@ def cmd_eval(a):
     run = resolve_run(a.run)
     model, tok, conf = load_model(run, _device(a.device))
     cfg = run_settings(conf)
-    if cfg.data.dataset != 'fashion_mnist':
-        raise CLIError(f'nanomm eval measures runs on Fashion-MNIST; {run} trained on {cfg.data.dataset!r}')
+    ds = get_dataset(cfg.data.dataset)
+    if ds.classes is None:
+        raise CLIError(f'nanomm eval measures caption accuracy against class labels; {run} trained on dataset '
+                       f'{ds.name!r}, which has none (its classes are None)')
     if a.split == 'valid' and cfg.data.validation == 'test':
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
     training = RunLock.held(run)                           # the numbers below are of the checkpoint loaded now
-    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=cfg.seed)
+    r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=cfg.seed, dataset=ds,
+                 text='text' in cfg.data.tasks)
     r.update(epoch=conf.get('epoch'), epochs=cfg.optim.epochs, training=training)
     status = run_status(run, conf, r['training'])
     if status and not a.json: print(status)
@@ -391,19 +436,25 @@ def cmd_eval(a):
         return
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
     print(f"split {r['split']} ({r['n_images']} images)\n"
-          f"caption accuracy        {pct(r['caption_accuracy'])}  (a shared T-shirt/Shirt caption counts as right)\n"
+          f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share, as T-shirt/Shirt, "
+          "counts as right)\n"
           f"strict accuracy         {pct(r['strict_accuracy'])}  (a shared caption counts as wrong; "
           f"{pct(r['shared_caption_share'])} of captions are shared)\n"
           f"valid captions          {pct(r['valid_caption_share'])}\n"
           f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded; {r['caption_loss_blog']:.4f} "
           f"counting it, as the blog)\n"
-          f"text test loss          {r['text_test_loss']:.4f} nats/char = {r['text_test_bpc']:.3f} bits/char "
-          f"(the last 5%)\n"
+          f"text test loss          {_text_loss(r)}\n"
           f"encoder accuracy        {pct(r['encoder_accuracy'])}  (the frozen encoder as a classifier, same images)\n"
           f"flagged pictures        {pct(r['flagged_share'])}  (blank or unfamiliar, as `nanomm caption` marks them; "
           "1% of validation images)")
     print('confusion (rows: true class, columns: class named):')
-    for name, row in zip(FMNIST_CLASSES, r['confusion']): print(f'  {name:>12} ' + ' '.join(f'{v:5d}' for v in row))
+    w = max(12, *map(len, ds.classes))
+    for name, row in zip(ds.classes, r['confusion']): print(f'  {name:>{w}} ' + ' '.join(f'{v:5d}' for v in row))
+
+def _text_loss(r:dict) -> str:
+    "The text loss line of `nanomm eval`"
+    if r['text_test_loss'] is None: return 'n/a  (the run did not learn text)'
+    return f"{r['text_test_loss']:.4f} nats/char = {r['text_test_bpc']:.3f} bits/char (the last 5%)"
 
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"

@@ -173,6 +173,10 @@ class ImageSpec:
                              f'got {mean} and {std}')
         for k, v in dict(mean=mean, std=std, size=size).items(): object.__setattr__(self, k, v)
 
+    @property
+    def shapes(self) -> tuple: # the shapes one uint8 picture may have: (C, H, W), and (H, W) for grey
+        return ((self.channels, *self.size),) + ((self.size,) if self.channels == 1 else ())
+
 FMNIST_SPEC = ImageSpec(1, (28, 28), (FMNIST_MEAN,), (FMNIST_STD,))
 
 # %% ../nbs/01_data.ipynb #0e1a5c02
@@ -198,27 +202,30 @@ def normalize_images(x:Tensor, # uint8 (B, H, W) grey or (B, C, H, W), or float 
     return torch.cat([(x[:, c:c+1] - m) / s for c, (m, s) in enumerate(zip(spec.mean, spec.std))], 1)
 
 # %% ../nbs/01_data.ipynb #20495070
-def random_crop_flip(x:Tensor, # images (B, H, W), uint8 or float
+def random_crop_flip(x:Tensor, # images (B, H, W) or (B, C, H, W), uint8 or float
                      pad:int=2, # largest shift in pixels; the border is filled with 0 (black)
                      generator:torch.Generator|None=None) -> Tensor: # CPU generator for the shifts and flips
     "Shift each image by a random offset in `[-pad, pad]` both ways and flip half of them left-right"
-    B, H, W = x.shape
+    B, H, W = x.shape[0], *x.shape[-2:]
     dev = x.device
-    xp = F.pad(x, (pad, pad, pad, pad))                                  # (B, H+2p, W+2p)
+    xp = F.pad(x, (pad, pad, pad, pad))                                  # (B, [C,] H+2p, W+2p)
     oy, ox = torch.randint(0, 2*pad + 1, (2, B), generator=generator).to(dev)
     flip = (torch.rand(B, generator=generator) < 0.5).to(dev)
     rows = oy[:, None] + torch.arange(H, device=dev)                     # (B, H)
     cols = torch.arange(W, device=dev).expand(B, W)
     cols = torch.where(flip[:, None], cols.flip(1), cols) + ox[:, None]  # (B, W)
-    return xp[torch.arange(B, device=dev)[:, None, None], rows[:, :, None], cols[:, None, :]]  # (B, H, W)
+    b, r, c = torch.arange(B, device=dev)[:, None, None], rows[:, :, None], cols[:, None, :]
+    if x.ndim == 3: return xp[b, r, c]                                    # (B, H, W)
+    return xp[b, :, r, c].permute(0, 3, 1, 2)                            # (B, H, W, C) -> (B, C, H, W)
+
 
 # %% ../nbs/01_data.ipynb #c934027a
-def random_erase(x:Tensor, # images (B, H, W), uint8 or float
+def random_erase(x:Tensor, # images (B, H, W) or (B, C, H, W), uint8 or float
                  p:float=0.5, # share of images that get a rectangle erased
                  scale:tuple=(0.02, 0.25), # the rectangle's area as a share of the image, drawn uniformly
                  generator:torch.Generator|None=None) -> Tensor: # CPU generator
     "Black out one random rectangle (area `scale`, aspect ratio 1/3 to 3) in a share `p` of the images"
-    B, H, W = x.shape
+    B, H, W = x.shape[0], *x.shape[-2:]
     area = torch.empty(B).uniform_(*scale, generator=generator) * H * W
     ratio = torch.exp(torch.empty(B).uniform_(math.log(1/3), math.log(3), generator=generator))
     h = (area * ratio).sqrt().round().clamp(1, H).long()                 # (B,)
@@ -230,7 +237,7 @@ def random_erase(x:Tensor, # images (B, H, W), uint8 or float
     inside_r = (rows >= top[:, None]) & (rows < (top + h)[:, None])      # (B, H)
     inside_c = (cols >= left[:, None]) & (cols < (left + w)[:, None])    # (B, W)
     mask = (inside_r[:, :, None] & inside_c[:, None, :] & on[:, None, None]).to(x.device)  # (B, H, W)
-    return x.masked_fill(mask, 0)
+    return x.masked_fill(mask if x.ndim == 3 else mask[:, None], 0)                 # every channel alike
 
 # %% ../nbs/01_data.ipynb #ed7bcd52
 def epoch_generator(seed:int, epoch:int) -> torch.Generator:

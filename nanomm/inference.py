@@ -11,11 +11,11 @@ import torch, torch.nn.functional as F
 from torch import Tensor
 from .core import device_of, eval_mode, FolderError, InputError, new_figure
 from .tokenizer import CharTokenizer
-from .data import (normalize_images, get_fashion_mnist, get_shakespeare, split_text, image_splits,
-                         caption_classes, SHARED_CAPTIONS, FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches,
-                         CaptionTable)
+from .data import (ImageSpec, FMNIST_SPEC, normalize_images, get_shakespeare, split_text, caption_classes,
+                         FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches, CaptionTable, get_dataset, check_splits)
+from .tasks import TextTask, CaptionTask, evaluate_tasks
 from .vision import encode_images, load_encoder, evaluate_classifier, ImageClassifier, familiarity
-from .multimodal import MultiModal, evaluate_losses, caption_logprob
+from .multimodal import MultiModal, caption_logprob
 
 # %% auto #0
 __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'load_familiarity',
@@ -25,25 +25,29 @@ __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_im
            'plot_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
-def _batched(images:Tensor) -> Tensor:
-    "`images` with a batch dimension: a single uint8 (28, 28) or float (1, 28, 28) image becomes a batch of one"
+def _batched(images:Tensor, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
+    "`images` with a batch dimension: one picture (uint8 (H, W) grey or (C, H, W), float (C, H, W)) becomes a batch"
     if not isinstance(images, Tensor): raise TypeError(f'images must be a torch tensor, got {type(images).__name__}')
-    if (images.dtype == torch.uint8 and images.ndim == 2) or (images.is_floating_point() and images.ndim == 3):
-        images = images[None]
+    colour = spec.channels > 1 and images.ndim == 3 and images.shape[0] == spec.channels
+    if images.is_floating_point(): one = images.ndim == 3
+    else: one = images.dtype == torch.uint8 and (images.ndim == 2 or colour)
+    if one: images = images[None]
     if len(images) == 0: raise InputError('no images given')
     return images
 
-def as_image_batch(images:Tensor) -> Tensor:
-    "Normalised images (B, 1, 28, 28) from uint8 (N, 28, 28) / (28, 28) or float (N, 1, 28, 28) / (1, 28, 28) in [0, 1]"
-    return normalize_images(_batched(images))
+def as_image_batch(images:Tensor, # uint8 (N, 28, 28) / (28, 28) or float (N, 1, 28, 28) / (1, 28, 28) in [0, 1]
+                   spec:ImageSpec=FMNIST_SPEC) -> Tensor: # what the pictures are, if not Fashion-MNIST's
+    "Normalised images (B, C, H, W) from one picture of `spec` or a batch of them"
+    return normalize_images(_batched(images, spec), spec)
+
 
 # %% ../nbs/06_inference.ipynb #28f05708
 @torch.no_grad()
 def generate_caption(model:MultiModal, image:Tensor, max_len:int=30, tok:CharTokenizer|None=None,
                      return_score:bool=False) -> str|tuple[str, float]:
-    "Greedy caption of one image (uint8 (28, 28) or float (1, 28, 28)), stopping at `\\n`; and its score if asked"
+    "Greedy caption of one picture of `model.spec` (uint8 (28, 28), float (1, 28, 28)) up to `\\n`; its score if asked"
     tok = tok or CharTokenizer()
-    x = as_image_batch(image).to(device_of(model))
+    x = as_image_batch(image, model.spec).to(device_of(model))
     if len(x) != 1: raise ValueError(f'generate_caption takes one image; use caption_images for {len(x)}')
     idx, logps = torch.zeros(1, 0, dtype=torch.long, device=x.device), []
     with eval_mode(model):
@@ -72,8 +76,8 @@ def caption_features(model:MultiModal, features:Tensor, max_len:int=30, batch_si
 @torch.no_grad()
 def caption_images(model:MultiModal, images:Tensor, max_len:int=30, batch_size:int=1000,
                    tok:CharTokenizer|None=None, return_scores:bool=False):
-    "Greedy captions of many images (uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1]), batched and KV-cached"
-    feats = encode_images(model.encoder, _batched(images), model.image_tokens, batch_size)  # (N, K, D)
+    "Greedy captions of many pictures of `model.spec` (uint8 (N, 28, 28) or float (N, 1, 28, 28)), batched, KV-cached"
+    feats = encode_images(model.encoder, _batched(images, model.spec), model.image_tokens, batch_size, model.spec)
     return caption_features(model, feats, max_len, batch_size, tok, return_scores)
 
 # %% ../nbs/06_inference.ipynb #b9b3ada7
@@ -96,16 +100,17 @@ def load_familiarity(run_dir) -> dict|None:
 
 # %% ../nbs/06_inference.ipynb #c0f1d002
 def is_blank(images:Tensor, # uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1], or one image
-             min_contrast:float=8.) -> Tensor: # grey levels (of 255)
+             min_contrast:float=8., # grey levels (of 255)
+             spec:ImageSpec=FMNIST_SPEC) -> Tensor: # what the pictures are
     "True (N,) for pictures with almost no contrast: the standard deviation of their pixels is below `min_contrast`"
-    x = _batched(images)
+    x = _batched(images, spec)
     x = x.float() if x.dtype == torch.uint8 else x.float() * 255
     return x.flatten(1).std(1) < min_contrast
 
-def picture_flags(encoder, fam:dict|None, images:Tensor, min_contrast:float=8.) -> list:
+def picture_flags(encoder, fam:dict|None, images:Tensor, min_contrast:float=8., spec:ImageSpec=FMNIST_SPEC) -> list:
     "`'blank'`, `'unfamiliar'` or `None` for each picture; only blank pictures without `fam` (runs made before it)"
-    blank = is_blank(images, min_contrast).tolist()
-    odd = (familiarity(encoder, fam, _batched(images)) < fam['threshold']).tolist() if fam else [False] * len(blank)
+    blank, x = is_blank(images, min_contrast, spec).tolist(), _batched(images, spec)
+    odd = (familiarity(encoder, fam, x, spec=spec) < fam['threshold']).tolist() if fam else [False] * len(blank)
     return ['blank' if b else 'unfamiliar' if u else None for b, u in zip(blank, odd)]
 
 # %% ../nbs/06_inference.ipynb #c0f1d005
@@ -227,7 +232,7 @@ def features_confidence(model:MultiModal, features:Tensor, captions:list, calibr
 def caption_confidence(model:MultiModal, images:Tensor, calibration:dict|None=None, max_len:int=30,
                        batch_size:int=1000, tok:CharTokenizer|None=None, groups:list=CAPTIONS) -> tuple[list, Tensor]:
     "Greedy captions of `images` and the probability (N,) that each names the picture's class (calibrated if given)"
-    feats = encode_images(model.encoder, _batched(images), model.image_tokens, batch_size)  # (N, K, D)
+    feats = encode_images(model.encoder, _batched(images, model.spec), model.image_tokens, batch_size, model.spec)
     caps = caption_features(model, feats, max_len, batch_size, tok)
     return caps, features_confidence(model, feats, caps, calibration, tok, groups=groups)
 
@@ -273,61 +278,81 @@ def plot_reliability(curves:dict, path=None):
     return fig
 
 # %% ../nbs/06_inference.ipynb #821bfd74
-def caption_confusion(captions:list, labels) -> dict:
-    "Lenient and strict accuracy, shared-caption count, valid share and a 10x10 confusion matrix (of valid captions)"
-    cm = torch.zeros(10, 10, dtype=torch.long)
+def caption_confusion(captions:list, labels, groups:list=CAPTIONS) -> dict: # groups: the captions of each class
+    "Lenient and strict accuracy, shared-caption count, valid share, and the confusion matrix of the valid captions"
+    cm = torch.zeros(len(groups), len(groups), dtype=torch.long)
     right = strict = shared = valid = 0
     for c, y in zip(captions, [int(l) for l in labels]):
-        cls = caption_classes(c)
+        cls = caption_classes(c, groups)
         if not cls: continue
         valid += 1
-        shared += c in SHARED_CAPTIONS
+        shared += len(cls) > 1                                  # a caption two classes share (T-shirt/Shirt)
         right += y in cls
         strict += cls == [y]
         cm[y, y if y in cls else cls[0]] += 1
     n = max(len(captions), 1)
     return dict(accuracy=right / n, strict_accuracy=strict / n, shared=shared, valid=valid / n, confusion=cm)
 
+
 # %% ../nbs/06_inference.ipynb #10a1000d
-def _split_images(split:str, root=None):
-    if split == 'test': return get_fashion_mnist('test', root)
-    s = image_splits('holdout', root)
-    return (s['train_x'], s['train_y']) if split == 'train' else (s['valid_x'], s['valid_y'])
+def _split_images(split:str, root=None, ds=None):
+    "The pictures and class ids of `split` of the dataset `ds` (Fashion-MNIST if None)"
+    ds = ds or get_dataset('fashion_mnist')
+    s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
+    return s[f'{split}_x'], s[f'{split}_y']
 
 @torch.no_grad()
 def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:CharTokenizer|None=None,
              batch_size:int=1000,
              n_images:int|None=None,          # only the first `n_images` of the split (a quick look; None: all)
-             seed:int=0) -> dict:             # seed of the fixed reference captions for the caption loss (the run's)
+             seed:int=0,                      # seed of the fixed reference captions for the caption loss (the run's)
+             dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
+             text:bool=True) -> dict:         # also the text loss on Shakespeare's test split (runs that learned it)
     "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
     if split not in ('test', 'valid', 'train'):
         raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
-    tok, dev = tok or CharTokenizer(), device_of(model)
-    x, y = _split_images(split, root)
+    ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
+    if ds.classes is None:
+        raise InputError(f'caption accuracy needs class labels, and dataset {ds.name!r} has none (classes is None)')
+    if ds.spec != model.spec:
+        raise InputError(f'the model captions pictures of {model.spec}, but dataset {ds.name!r} has {ds.spec}')
+    tok, dev, groups = tok or CharTokenizer(), device_of(model), ds.captions
+    x, y = _split_images(split, root, ds)
     x, y = x[:n_images], y[:n_images]
-    feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size)   # (N, K, D), once for all below
+    feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size, model.spec)   # (N, K, D), once
     caps, scores = caption_features(model, feats, batch_size=batch_size, tok=tok, return_scores=True)
-    r = caption_confusion(caps, y)
-    text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
-    losses = evaluate_losses(model, TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False),
-                             CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
-                                            captions=CaptionTable(tok, device=dev)))
+    r = caption_confusion(caps, y, groups)
+    tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
+                                              captions=CaptionTable(tok, groups, device=dev)))]
+    if text:
+        text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
+        tasks.append(TextTask(valid=TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False)))
+    losses = evaluate_tasks(model, tasks)
     res = dict(split=split, n_images=len(y), caption_accuracy=r['accuracy'], strict_accuracy=r['strict_accuracy'],
                shared_captions=r['shared'], shared_caption_share=r['shared'] / len(y), valid_caption_share=r['valid'],
                caption_loss=losses['caption_loss'], caption_loss_blog=losses['caption_loss_blog'],
-               text_test_loss=losses['text_loss'], text_test_bpc=losses['text_bpc'], confusion=r['confusion'].tolist(),
-               encoder_accuracy=None, flagged_share=None)
+               text_test_loss=losses.get('text_loss'), text_test_bpc=losses.get('text_bpc'),
+               confusion=r['confusion'].tolist(), encoder_accuracy=None, flagged_share=None)
     fam = load_familiarity(run_dir) if run_dir is not None else None
-    if fam is not None: res['flagged_share'] = sum(f is not None for f in picture_flags(model.encoder, fam, x)) / len(x)
+    if fam is not None:
+        flags = picture_flags(model.encoder, fam, x, spec=model.spec)
+        res['flagged_share'] = sum(f is not None for f in flags) / len(x)
     enc_dir = Path(run_dir)/'encoder' if run_dir is not None else None
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)
         if isinstance(clf, ImageClassifier):
-            res['encoder_accuracy'] = evaluate_classifier(clf, x.to(dev), y.to(dev))['acc']
+            res['encoder_accuracy'] = evaluate_classifier(clf, x.to(dev), y.to(dev), spec=model.spec)['acc']
     return res
 
+
 # %% ../nbs/06_inference.ipynb #a4faa10c
-def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, titles:list|None=None):
+def _picture(img) -> Tensor:
+    "A picture as `imshow` draws it: (H, W) grey, or (H, W, C) in colour"
+    img = torch.as_tensor(img).squeeze()
+    return img.permute(1, 2, 0) if img.ndim == 3 else img
+
+def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, titles:list|None=None,
+                  groups:list=CAPTIONS): # the captions of each class (the dataset's)
     "A grid of images with their captions; with `labels`, right ones marked ✓ in green and wrong ones ✗ in red"
     n = len(captions)
     nrows = math.ceil(n / ncols)
@@ -336,8 +361,8 @@ def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, ti
     for i, ax in enumerate(axs):
         ax.axis('off')
         if i >= n: continue
-        ax.imshow(images[i].squeeze(), cmap='gray')
-        ok = None if labels is None else int(labels[i]) in caption_classes(captions[i])
+        ax.imshow(_picture(images[i]), cmap='gray')
+        ok = None if labels is None else int(labels[i]) in caption_classes(captions[i], groups)
         title = captions[i] if ok is None else ('✓ ' if ok else '✗ ') + captions[i]
         if titles is not None: title += f'\n{titles[i]}'
         ax.set_title(title, fontsize=7, color='black' if ok is None else 'green' if ok else 'red')
@@ -345,18 +370,18 @@ def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, ti
     if path is not None: fig.savefig(path, dpi=80)
     return fig
 
-def plot_confusion(cm, path=None):
+def plot_confusion(cm, path=None, classes:list=FMNIST_CLASSES): # the class names (the dataset's)
     "The confusion matrix as a labelled heat map"
-    cm = torch.as_tensor(cm)
+    cm, n = torch.as_tensor(cm), len(classes)
     fig = new_figure(figsize=(5.5, 5))
     ax = fig.subplots()
     ax.imshow(cm, cmap='Blues')
-    ax.set_xticks(range(10), FMNIST_CLASSES, rotation=60, fontsize=7)
-    ax.set_yticks(range(10), FMNIST_CLASSES, fontsize=7)
+    ax.set_xticks(range(n), classes, rotation=60, fontsize=7)
+    ax.set_yticks(range(n), classes, fontsize=7)
     ax.set_xlabel('class named by the caption')
     ax.set_ylabel('true class')
-    for i in range(10):
-        for j in range(10):
+    for i in range(n):
+        for j in range(n):
             if cm[i, j]:
                 ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=6,
                         color='white' if cm[i, j] > cm.max() / 2 else 'black')
@@ -369,7 +394,7 @@ def plot_confusion(cm, path=None):
 def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTokenizer|None=None):
     "Captions of `images` and, for each, the attention (characters, K) of each written character on the K image tokens"
     tok = tok or CharTokenizer()
-    feats = encode_images(model.encoder, _batched(images), model.image_tokens)   # (B, K, D)
+    feats = encode_images(model.encoder, _batched(images, model.spec), model.image_tokens, spec=model.spec)
     toks = model.generate(features=feats, max_new_tokens=max_len)             # (B, k)
     K, ws = model.n_img, []
     with eval_mode(model):
@@ -381,20 +406,25 @@ def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTok
     # the characters and the '\n'
     return caps, [att[i, K - 1:K - 1 + len(c) + 1, :K].cpu() for i, c in enumerate(caps)]
 
+def _grid(k:int, H:int, W:int) -> tuple:
+    "Rows and columns of `k` patch vectors over an `H`×`W` picture: the split of `k` whose shape is closest to it"
+    return min(((r, k // r) for r in range(1, k + 1) if k % r == 0), key=lambda g: abs(math.log(g[0] * W / (g[1] * H))))
+
 def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=None):
     "For each image, the attention of each caption character on the image's patches, drawn over the picture"
     n, cols = len(captions), min(max_chars, max(len(c) + 1 for c in captions)) + 1
     fig = new_figure(figsize=(cols * 1.0, n * 1.15))
     axs = fig.subplots(n, cols, squeeze=False)
     for i, (img, cap, w) in enumerate(zip(images, captions, weights)):
-        side = math.isqrt(w.shape[1])
-        axs[i, 0].imshow(img.squeeze(), cmap='gray')
+        pic = _picture(img)                                  # (H, W) or (H, W, C): the encoder's image size
+        gh, gw = _grid(w.shape[1], *pic.shape[:2])
+        axs[i, 0].imshow(pic, cmap='gray')
         axs[i, 0].set_title(cap, fontsize=7)
         for j in range(1, cols):
             axs[i, j].axis('off')
             if j - 1 >= len(w): continue
-            heat = F.interpolate(w[j - 1].view(1, 1, side, side), size=28, mode='nearest')[0, 0]
-            axs[i, j].imshow(img.squeeze(), cmap='gray')
+            heat = F.interpolate(w[j - 1].view(1, 1, gh, gw), size=pic.shape[:2], mode='nearest')[0, 0]
+            axs[i, j].imshow(pic, cmap='gray')
             axs[i, j].imshow(heat, cmap='magma', alpha=0.6, vmin=0, vmax=float(w.max()))
             axs[i, j].set_title(repr((cap + '\n')[j - 1])[1:-1], fontsize=8)
         axs[i, 0].axis('off')

@@ -13,7 +13,9 @@ from .core import (InputError, part_modules, import_modules, eval_mode, save_fol
                          load_weights, FolderError)
 from .tasks import TextTask, CaptionTask, evaluate_tasks
 from .tokenizer import CharTokenizer
-from .vision import IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder
+from .data import ImageSpec, FMNIST_SPEC
+from .vision import (IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder,
+                           image_hw)
 from .gpt import GPT, GPTConfig, sample_next
 
 # %% auto #0
@@ -47,7 +49,8 @@ class MultiModal(nn.Module):
     def __init__(self, encoder:nn.Module, # an encoder that meets the contract of 01b (or an ImageClassifier around one)
                  gpt:GPT,
                  image_tokens:str='pooled', # 'pooled': one image token; 'patches': one per patch
-                 proj:str='linear'): # 'linear' or 'mlp'
+                 proj:str='linear', # 'linear' or 'mlp'
+                 spec:ImageSpec=FMNIST_SPEC): # the pictures it captions: what `caption_images` & co. normalise by
         super().__init__()
         if isinstance(encoder, ImageClassifier): encoder = encoder.encoder   # a pretrained classifier: keep its encoder
         if not hasattr(getattr(encoder, 'cfg', None), 'n_out'):
@@ -56,7 +59,12 @@ class MultiModal(nn.Module):
         if self.n_img >= gpt.cfg.block_size:
             raise InputError(f'{self.n_img} image tokens leave no room for a caption in block_size '
                              f'{gpt.cfg.block_size}')
+        C, HW = getattr(encoder.cfg, 'in_channels', spec.channels), getattr(encoder.cfg, 'image_size', spec.size)
+        if (C, image_hw(HW)) != (spec.channels, spec.size):
+            raise InputError(f'the encoder reads {C} channel(s) of {HW} pixels, but the pictures are {spec.channels} '
+                             f'channel(s) of {spec.size}')
         self.encoder, self.gpt, self.image_tokens, self.proj_kind = freeze(encoder), gpt, image_tokens, proj
+        self.spec = spec
         self.proj = make_projector(proj, encoder.cfg.n_out, gpt.cfg.n_embd)
 
     @classmethod
@@ -64,12 +72,14 @@ class MultiModal(nn.Module):
         "A fresh model from the dict `config()` writes (runs of nanomm 0.0.1 included)"
         import_modules(conf.get('modules', []))                              # the modules that register its parts
         return cls(build_encoder(encoder_config(conf['encoder'])), GPT(GPTConfig(**conf['gpt'])),
-                   conf.get('image_tokens', 'pooled'), conf.get('proj', 'linear'))
+                   conf.get('image_tokens', 'pooled'), conf.get('proj', 'linear'),
+                   ImageSpec(**conf['spec']) if 'spec' in conf else FMNIST_SPEC)   # older runs: Fashion-MNIST
 
     def config(self) -> dict:
         "Everything needed to build this model again, as JSON-able dicts"
         return dict(encoder=config_dict(self.encoder.cfg), gpt=asdict(self.gpt.cfg), image_tokens=self.image_tokens,
-                    proj=self.proj_kind, modules=part_modules(self, self.encoder.cfg, self.gpt.cfg))
+                    proj=self.proj_kind, spec=asdict(self.spec),
+                    modules=part_modules(self, self.encoder.cfg, self.gpt.cfg))
 
     def trainable_parameters(self) -> list:
         "The parameters an optimizer should get: the projector's and the GPT's"
@@ -88,7 +98,9 @@ def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=N
     if (image is None) == (features is None): raise ValueError('pass exactly one of `image` or `features`')
     cfg = self.encoder.cfg
     if image is not None:
-        _check(image, 'image', '(B, 1, 28, 28)', (cfg.in_channels, 28, 28))
+        C = getattr(cfg, 'in_channels', self.spec.channels)          # what the encoder reads, else the pictures' spec
+        H, W = image_hw(getattr(cfg, 'image_size', self.spec.size))
+        _check(image, 'image', f'(B, {C}, {H}, {W})', (C, H, W))
         with torch.no_grad(): features = self.encoder(image, self.image_tokens)     # (B, K, D)
     else: _check(features, 'features', f'(B, {self.n_img}, {cfg.n_out})', (self.n_img, cfg.n_out))
     x = self.proj(features.to(self.gpt.dtype))                                      # (B, K, C)
@@ -97,7 +109,7 @@ def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=N
 # %% ../nbs/04_multimodal.ipynb #a70aa398
 @patch
 def forward(self:MultiModal, idx:Tensor,        # (B, n) caption or text token ids; n may be 0 with an image
-            image:Tensor|None=None,             # (B, 1, 28, 28) normalised images, or
+            image:Tensor|None=None,             # (B, C, H, W) normalised images ((B, 1, 28, 28) here), or
             features:Tensor|None=None,          # (B, K, D) precomputed encoder features
             targets:Tensor|None=None):          # (B, n+1) with an image, (B, n) without; -100 is ignored
     "Logits (B, n+1, vocab) from the last image token on, (B, n, vocab) for text alone, and the loss if `targets`"

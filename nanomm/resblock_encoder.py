@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from .vision import register_encoder
+from .vision import register_encoder, image_hw
 
 # %% auto #0
 __all__ = ['ResBlock', 'ResNetConfig', 'ResNetEncoder']
@@ -36,25 +36,28 @@ class ResBlock(nn.Module):
 class ResNetConfig:
     "Sizes of the ResNet vision encoder"
     kind = 'resnet'                      # which encoder (a class attribute: saved beside the fields, never changed)
-    in_channels:int = 1                  # Fashion-MNIST images are greyscale
+    in_channels:int = 1                  # 1: grey (Fashion-MNIST), 3: colour; a run takes it from its dataset
     channels:tuple = (64, 128, 256, 512) # output channels of each stride-2 ResBlock: 28 -> 14 -> 7 -> 4 -> 2 pixels
     ks:int = 3                           # kernel size of the convs in every ResBlock
-    image_size:int = 28                  # height and width of the images
+    image_size:int|tuple = 28            # height and width of the images, or (H, W); a run takes it from its dataset
 
-    def __post_init__(self): self.channels = tuple(self.channels)  # a list from JSON becomes a tuple again
+    def __post_init__(self):                                     # lists from JSON become tuples again
+        self.channels = tuple(self.channels)
+        if not isinstance(self.image_size, int): self.image_size = image_hw(self.image_size)
 
     @property
     def n_out(self) -> int: return self.channels[-1]             # features per vector: the last block's channels
 
     @property
     def n_patches(self) -> int:                                  # vectors per image before pooling: the final grid
-        side = self.image_size
-        for _ in self.channels: side = (side + 1) // 2           # a stride-2 conv with padding rounds up
-        return side * side
+        h, w = image_hw(self.image_size)
+        for _ in self.channels: h, w = (h + 1) // 2, (w + 1) // 2   # a stride-2 conv with padding rounds up
+        return h * w
+
 
 # %% ../nbs/02_resblock_encoder.ipynb #f9b6f700
 class ResNetEncoder(nn.Module):
-    "Stride-2 ResBlocks: images `(B, 1, H, W)` -> a pooled vector `(B, 1, n_out)` or the grid `(B, n_patches, n_out)`"
+    "Stride-2 ResBlocks: images `(B, C, H, W)` -> a pooled vector `(B, 1, n_out)` or the grid `(B, n_patches, n_out)`"
     def __init__(self, cfg:ResNetConfig):
         super().__init__()
         self.cfg = cfg
@@ -69,6 +72,6 @@ class ResNetEncoder(nn.Module):
             raise ValueError(f'expected float images, got dtype {x.dtype}; use normalize_images on uint8 pixels')
         x = self.blocks(x)                                  # (B, C, 2, 2) for 28x28 inputs
         if tokens == 'pooled': return x.mean((2, 3))[:, None]   # (B, 1, C): global average pooling
-        return x.flatten(2).transpose(1, 2)                 # (B, 4, C): the grid, row by row
+        return x.flatten(2).transpose(1, 2)                 # (B, n_patches, C): the grid, row by row
 
 register_encoder('resnet', ResNetConfig, ResNetEncoder)

@@ -11,11 +11,11 @@ import torch
 from fastcore.basics import patch
 from .core import InputError, new_figure, build_config
 from .tokenizer import CharTokenizer
-from .data import get_shakespeare, split_text, DataConfig, get_dataset, check_splits
+from .data import get_shakespeare, split_text, DataConfig, get_dataset, check_splits, ImageSpec
 from .loop import OptimConfig
 from .hardware import HardwareConfig
 from .tasks import RUN_TASKS, task_records
-from .vision import PretrainConfig, encoder_config, config_dict, n_tokens
+from .vision import PretrainConfig, encoder_config, config_dict, n_tokens, encoder_for_spec
 from .resblock_encoder import ResNetConfig
 from .gpt import GPTConfig, BLOCKS
 from .multimodal import ProjectorConfig
@@ -39,11 +39,16 @@ class TrainConfig:
     encoder_dir:str|None = None # folder of a pretrained encoder (`save_encoder`) to use instead of stage 1
 
     def __post_init__(self):
-        if isinstance(self.encoder, dict): self.encoder = encoder_config({'kind': 'resnet', **self.encoder})
-        elif isinstance(self.encoder, str):
+        if isinstance(self.encoder, str):
             raise InputError(f'encoder={self.encoder!r}: a pretrained encoder folder is encoder_dir= now')
-        elif not hasattr(self.encoder, 'kind'): raise InputError(f'encoder must be an encoder config, got {self.encoder!r}')
         for name, cls in _parts().items(): setattr(self, name, build_config(cls, getattr(self, name), name))
+        # the encoder reads the dataset's pictures: their channels and size, unless it was set to others
+        given = isinstance(self.encoder, dict)                  # a dict names what it sets: the rest is the pictures'
+        if given: self.encoder = encoder_config({'kind': 'resnet', **self.encoder}, self.spec)
+        elif not hasattr(self.encoder, 'kind'):
+            raise InputError(f'encoder must be an encoder config, got {self.encoder!r}')
+        pictures = f'the pictures of dataset {self.data.dataset!r}'
+        self.encoder = encoder_for_spec(self.encoder, self.spec, pictures, given)
         self._check()
 
 def _parts() -> dict:
@@ -65,6 +70,11 @@ def _check(self:TrainConfig):
     if 'caption' in self.data.tasks and self.lm.block_size < k + longest:
         raise InputError(f'lm.block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
                          f'{longest} characters')
+
+@patch(as_prop=True)
+def spec(self:TrainConfig) -> ImageSpec:
+    "What the pictures of the run's dataset are: their channels, size, mean and std"
+    return get_dataset(self.data.dataset).spec
 
 @patch
 def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
@@ -125,9 +135,11 @@ def _upgrade(d:dict) -> dict:
 
 # %% ../nbs/04e_run.ipynb #4507683c
 def _as_dict(v):
-    "A part given as a config object, as the dict of its fields (with its `kind`, for an encoder's)"
+    "A part given as a config object, as a dict: an encoder's with its `kind`, less picture sizes left at defaults"
     if not is_dataclass(v) or isinstance(v, type): return v
-    return {'kind': v.kind, **asdict(v)} if hasattr(v, 'kind') else asdict(v)
+    if not hasattr(v, 'kind'): return asdict(v)
+    unset = {f.name for f in fields(v) if f.name in ('in_channels', 'image_size') and getattr(v, f.name) == f.default}
+    return {'kind': v.kind, **{k: x for k, x in asdict(v).items() if k not in unset}}   # those are the dataset's
 
 def merge(base:dict, over:dict) -> dict:
     "`base` with `over` on top, part by part; an encoder of another kind replaces the whole encoder"

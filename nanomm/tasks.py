@@ -158,7 +158,7 @@ class CaptionTask(Task):
 # %% ../nbs/01c_tasks.ipynb #100c0015
 class ImageBatches:
     "Batches of uint8 pictures and class ids, in a new order each epoch, optionally augmented, on the pictures' device"
-    def __init__(self, x:Tensor, # uint8 pictures (N, H, W) (augmentation needs this grey layout) or (N, C, H, W)
+    def __init__(self, x:Tensor, # uint8 pictures (N, H, W) grey or (N, C, H, W)
                  y:Tensor, # class ids (N,)
                  bs:int=512, shuffle:bool=True, seed:int=0, # the order of each epoch comes from (seed, epoch)
                  augment:bool=False, # random shifts of up to 2 pixels and left-right flips

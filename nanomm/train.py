@@ -8,9 +8,9 @@ import contextlib, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import torch
-from .core import InputError
+from .core import InputError, read_config
 from .tokenizer import CharTokenizer
-from .data import CaptionTable, get_dataset
+from .data import CaptionTable, get_dataset, ImageSpec
 from .loop import lr_at, Callback
 from .dist import Dist
 from .hardware import Setup
@@ -34,13 +34,16 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
     if resume or cfg.encoder_dir:
         enc = load_encoder(enc_dir if resume else Path(cfg.encoder_dir), device=su.device)
         want = config_dict(cfg.encoder)
-        got = config_dict(enc.cfg)
+        got, src = config_dict(enc.cfg), enc_dir if resume else Path(cfg.encoder_dir)
         if got != want:
-            src = enc_dir if resume else cfg.encoder_dir
             diff = ', '.join(f'{k} {got.get(k)!r} (config: {want.get(k)!r})' for k in sorted(set(got) | set(want))
                              if got.get(k) != want.get(k))
             raise InputError(f'the encoder in {src} does not match the run config: {diff}')
-        if not resume and su.main: save_encoder(enc, enc_dir)          # the run keeps its own copy
+        seen = read_config(src).get('spec')                             # the pictures it learned from, if it says
+        if seen is not None and ImageSpec(**seen) != cfg.spec:
+            warnings.warn(f'the encoder in {src} was pretrained on pictures of {ImageSpec(**seen)}; this run\'s are '
+                          f'{cfg.spec}')
+        if not resume and su.main: save_encoder(enc, enc_dir, spec=cfg.spec)   # the run keeps its own copy
     else:
         if progress and su.main:
             print(f'stage 1: pretraining a {cfg.encoder.kind} encoder for {cfg.pretrain.epochs} epochs', flush=True)
@@ -49,8 +52,8 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
             enc = build_encoder(cfg.encoder)
         n_classes = len(get_dataset(cfg.data.dataset).captions)
         enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
-                                     n_classes, device=su.device)
-        if su.main: save_encoder(enc, enc_dir, hist)
+                                     n_classes, device=su.device, spec=cfg.spec)
+        if su.main: save_encoder(enc, enc_dir, hist, cfg.spec)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g
@@ -105,8 +108,10 @@ def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:Cha
                quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
     "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
     groups = get_dataset(cfg.data.dataset).captions
-    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000], len(groups))
-    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x']).float().cpu(), quantile)
+    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000], len(groups),
+                          spec=model.spec)
+    fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x'], spec=model.spec).float().cpu(),
+                                      quantile)
     t0 = time.perf_counter()
     confidence = fit_confidence(model, valid_features, data['valid_y'], n_images, tok, groups)
     confidence['seconds'] = round(time.perf_counter() - t0, 2)           # what calibrating the confidence costs
@@ -212,10 +217,11 @@ def train(cfg:TrainConfig, # what to train and how
         tok = CharTokenizer()
         data = data if data is not None else load_run_data(cfg, tok, root)
         enc = _run_encoder(cfg, run_dir, state is not None, data, su, progress).to(su.device)
-        feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens) for k in ('caption', 'valid')}
+        feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens, spec=cfg.spec)
+                 for k in ('caption', 'valid')}
         torch.manual_seed(cfg.seed)
         model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens,
-                           cfg.projector.kind).to(su.device)
+                           cfg.projector.kind, cfg.spec).to(su.device)
         opt = su.optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay)
         history, start = _restore(model, opt, su, state)
         captions = CaptionTable(tok, get_dataset(cfg.data.dataset).captions, device=su.device)

@@ -12,15 +12,16 @@ from torch import Tensor
 from safetensors.torch import save, load_file
 from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, load_folder,
                          load_weights, FolderError, part_modules, import_modules)
-from .data import normalize_images, random_crop_flip, random_erase, epoch_generator, cache_dir
+from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
+                         cache_dir)
 from .loop import lr_at, SCHEDULES
 from .hardware import HardwareConfig, Setup
 
 # %% auto #0
 __all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
-           'config_dict', 'build_encoder', 'ImageClassifier', 'freeze', 'is_frozen', 'evaluate_classifier',
-           'PretrainConfig', 'classifier_loss', 'pretrain_encoder', 'encode_images', 'feature_cache', 'cached_features',
-           'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
+           'config_dict', 'build_encoder', 'image_hw', 'encoder_for_spec', 'ImageClassifier', 'freeze', 'is_frozen',
+           'evaluate_classifier', 'PretrainConfig', 'classifier_loss', 'pretrain_encoder', 'encode_images',
+           'feature_cache', 'cached_features', 'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
 
 # %% ../nbs/01b_vision.ipynb #100b0006
 IMAGE_TOKENS = ('pooled', 'patches')
@@ -43,8 +44,9 @@ def n_tokens(cfg, tokens:str='pooled') -> int:
     if tokens not in IMAGE_TOKENS: raise InputError(f"image tokens must be 'pooled' or 'patches', got {tokens!r}")
     return 1 if tokens == 'pooled' else cfg.n_patches
 
-def encoder_config(d:dict):
-    "The encoder config saved as the dict `d` (with its `kind`; a dict without one is the ResNet of older runs)"
+def encoder_config(d:dict, # the config's fields, and its `kind` (a dict without one is the ResNet of older runs)
+                   spec:ImageSpec|None=None): # the pictures it reads: `in_channels` and `image_size` where `d` has none
+    "The encoder config saved as the dict `d`"
     d = dict(d)
     if 'kind' not in d: d = {k: v for k, v in d.items() if k in ('in_channels', 'channels', 'ks')}   # nanomm 0.0.1
     kind = d.pop('kind', 'resnet')
@@ -54,6 +56,7 @@ def encoder_config(d:dict):
     names = {f.name for f in fields(cfg_cls)}
     unknown = set(d) - names
     if unknown: raise InputError(f"{kind} encoder configs have no field {', '.join(sorted(unknown))}")
+    if spec is not None: d = {**{k: _spec_value(k, spec) for k in ('in_channels', 'image_size') if k in names}, **d}
     return cfg_cls(**d)
 
 def config_dict(cfg) -> dict:
@@ -63,6 +66,36 @@ def config_dict(cfg) -> dict:
 def build_encoder(cfg) -> nn.Module:
     "A new encoder for the config `cfg`"
     return encoders()[cfg.kind][1](cfg)
+
+# %% ../nbs/01b_vision.ipynb #5bec0002
+def image_hw(size) -> tuple:
+    "`(H, W)` of an image size given as one number (a square) or as a pair"
+    if isinstance(size, int): return (size, size)
+    h, w = size
+    return (int(h), int(w))
+
+def _spec_value(k:str, spec:ImageSpec):
+    "What `spec` makes of the config field `k`: its channels, or its size (one number for a square, as configs say it)"
+    if k == 'in_channels': return spec.channels
+    H, W = spec.size
+    return H if H == W else (H, W)
+
+def encoder_for_spec(cfg, # an encoder config (a dataclass); only its `in_channels` and `image_size` fields matter
+                     spec:ImageSpec, # the pictures it will read
+                     source:str='the pictures', # what `spec` is, for the error message
+                     strict:bool=False): # any other value is an error, even a default (a dict names what it sets)
+    "`cfg` with `spec`'s channels and size where it left `in_channels` and `image_size` at their defaults"
+    defaults, new = {f.name: f.default for f in fields(cfg)}, {}
+    for k in ('in_channels', 'image_size'):
+        if k not in defaults: continue
+        have, want = getattr(cfg, k), _spec_value(k, spec)
+        if (image_hw(have) == image_hw(want)) if k == 'image_size' else have == want: continue
+        if strict or have != defaults[k]:
+            raise InputError(f'encoder.{k} {have!r} contradicts {source} ({spec.channels} channel(s) of '
+                             f'{spec.size[0]}x{spec.size[1]} pixels): leave it out, or make it {want!r}')
+        new[k] = want
+    return replace(cfg, **new) if new else cfg
+
 
 # %% ../nbs/01b_vision.ipynb #100b000a
 class ImageClassifier(nn.Module):
@@ -99,9 +132,10 @@ def is_frozen(module:nn.Module) -> bool:
 # %% ../nbs/01b_vision.ipynb #100b0011
 @torch.no_grad()
 def evaluate_classifier(model:ImageClassifier, # the classifier to evaluate
-                        images:Tensor, # uint8 images (N, 28, 28), on any device
+                        images:Tensor, # uint8 images (N, [C,] H, W) of `spec`, on any device
                         labels:Tensor, # class ids (N,)
-                        bs:int=1024) -> dict: # batch size
+                        bs:int=1024, # batch size
+                        spec:ImageSpec=FMNIST_SPEC) -> dict: # what the pictures are (how to normalise them)
     "Mean cross-entropy `loss` and accuracy `acc` of `model` on `images`, in eval mode"
     if len(images) == 0 or len(images) != len(labels):
         raise ValueError(f'need as many labels as images (and at least one): got {len(images)} images, '
@@ -110,7 +144,7 @@ def evaluate_classifier(model:ImageClassifier, # the classifier to evaluate
     tot_loss, correct = torch.zeros((), device=dev), torch.zeros((), device=dev, dtype=torch.long)
     with eval_mode(model):
         for i in range(0, len(images), bs):
-            xb, yb = normalize_images(images[i:i+bs].to(dev)), labels[i:i+bs].to(dev).long()
+            xb, yb = normalize_images(images[i:i+bs].to(dev), spec), labels[i:i+bs].to(dev).long()
             logits, _ = model(xb)                                  # (b, n_classes)
             tot_loss += F.cross_entropy(logits.float(), yb, reduction='sum')
             correct += (logits.argmax(-1) == yb).sum()
@@ -143,7 +177,7 @@ def _image_batches(x:Tensor, y:Tensor, cfg:PretrainConfig, epoch:int):
     "The batches of one pretraining epoch: shuffled and augmented as `cfg` says, all at once on the device"
     g = epoch_generator(cfg.seed, epoch)
     perm = torch.randperm(len(x), generator=g).to(x.device)
-    xe, ye = x[perm], y[perm]                                  # (N, 28, 28) uint8, (N,)
+    xe, ye = x[perm], y[perm]                                  # (N, [C,] H, W) uint8, (N,)
     if cfg.augment: xe = random_crop_flip(xe, generator=g)     # the random draws move to the device once an epoch
     if cfg.erase: xe = random_erase(xe, cfg.erase, generator=g)
     for i in range(0, len(x), cfg.bs): yield dict(x=xe[i:i+cfg.bs], y=ye[i:i+cfg.bs])
@@ -154,9 +188,9 @@ class _Sized:
     def __iter__(self): return iter(self.it)
     def __len__(self): return self.n
 
-def classifier_loss(model, b:dict, label_smoothing:float=0.):
+def classifier_loss(model, b:dict, label_smoothing:float=0., spec:ImageSpec=FMNIST_SPEC):
     "Summed cross-entropy over the batch, its size, and the statistics of an epoch (loss and correct answers)"
-    x = normalize_images(b['x']).contiguous(memory_format=torch.channels_last)
+    x = normalize_images(b['x'], spec).contiguous(memory_format=torch.channels_last)
     logits, _ = model(x)                                       # (B, n_classes)
     loss_sum = F.cross_entropy(logits.float(), b['y'], reduction='sum', label_smoothing=label_smoothing)
     n = b['y'].numel()
@@ -172,19 +206,21 @@ def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> Hardwa
     return replace(hw, device=str(device if device is not None else device_of(encoder)))
 
 def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(cfg)` for a new one)
-                     data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, 28, 28) and labels
+                     data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, [C,] H, W) and labels
                      cfg:PretrainConfig|None=None, # the recipe; the blog's if None
                      hardware:HardwareConfig|None=None, # where and how to compute; the defaults on `device` if None
                      progress:bool=True, # a progress bar and a line per epoch
                      n_classes:int=10, hidden:int=1024, # the head's sizes
                      device=None, # where to train if `hardware` names no device; the encoder's device if None
+                     spec:ImageSpec=FMNIST_SPEC, # what the pictures are: their shape, and how to normalise them
                      ) -> tuple[ImageClassifier, list[dict]]: # the classifier and the metrics of each epoch
     "Train `ImageClassifier(encoder)`; return it (in eval mode, on the run's device) and a list of per-epoch metrics"
     cfg = cfg or PretrainConfig()
     for k in ('train', 'valid'):
         x, y = data[f'{k}_x'], data[f'{k}_y']
-        if x.dtype != torch.uint8 or x.ndim != 3 or len(x) != len(y) or len(x) == 0:
-            raise ValueError(f'{k} images must be uint8 (N, 28, 28) with one label each, got {x.dtype} '
+        if x.dtype != torch.uint8 or tuple(x.shape[1:]) not in spec.shapes or len(x) != len(y) or len(x) == 0:
+            shapes = ' or '.join(str((None, *s)).replace('None', 'N') for s in spec.shapes)
+            raise ValueError(f'{k} images must be uint8 {shapes} with one label each, got {x.dtype} '
                              f'{tuple(x.shape)} and {len(y)} labels')
     su = Setup(_hardware(hardware, device, encoder), cpu_bf16=True)   # one process, or one of several under torchrun
     xtr, ytr = data['train_x'].to(su.device), data['train_y'].to(su.device).long()
@@ -197,7 +233,7 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
     n_batches = -(-len(xtr) // cfg.bs)
     history = []
     def on_epoch(epoch, t, secs):
-        v = evaluate_classifier(model, data['valid_x'], data['valid_y'])
+        v = evaluate_classifier(model, data['valid_x'], data['valid_y'], spec=spec)
         history.append(dict(epoch=epoch + 1, train_loss=t['loss'] / t['n'], train_acc=t['correct'] / t['n'],
                             valid_loss=v['loss'], valid_acc=v['acc'], seconds=round(secs, 2)))
         if progress and su.main:
@@ -205,7 +241,7 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
             print(f"epoch {epoch+1}/{cfg.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
                   f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {secs:.1f}s", flush=True)
     with su.deterministic():
-        su.fit(net, opt, lambda m, b: classifier_loss(m, b, cfg.label_smoothing),
+        su.fit(net, opt, lambda m, b: classifier_loss(m, b, cfg.label_smoothing, spec),
                lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs,
                lr_fn=lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule), on_epoch=on_epoch,
                progress=progress)
@@ -214,14 +250,15 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
 # %% ../nbs/01b_vision.ipynb #100b001c
 @torch.no_grad()
 def encode_images(encoder:nn.Module, # the (usually frozen) encoder; an `ImageClassifier` uses its `.encoder`
-                  images:Tensor, # uint8 (N, 28, 28) or float (N, 1, 28, 28) in [0, 1], on any device
+                  images:Tensor, # uint8 (N, [C,] H, W) or float (N, C, H, W) in [0, 1] of `spec`, on any device
                   tokens:str='pooled', # 'pooled' or 'patches'
-                  batch_size:int=1024) -> Tensor: # images per forward pass
+                  batch_size:int=1024, # images per forward pass
+                  spec:ImageSpec=FMNIST_SPEC) -> Tensor: # what the pictures are (Fashion-MNIST's: (28, 28) grey)
     "Features `(N, K, n_out)` float32 of `images`, on the encoder's device, computed in eval mode"
     if isinstance(encoder, ImageClassifier): encoder = encoder.encoder
     dev, K = device_of(encoder), n_tokens(encoder.cfg, tokens)
     with eval_mode(encoder):
-        feats = [encoder(normalize_images(images[i:i+batch_size].to(dev)), tokens).float()
+        feats = [encoder(normalize_images(images[i:i+batch_size].to(dev), spec), tokens).float()
                  for i in range(0, len(images), batch_size)]
     return torch.cat(feats) if feats else torch.zeros(0, K, encoder.cfg.n_out, device=dev)
 
@@ -239,16 +276,17 @@ def _digest(*parts) -> str:
     return h.hexdigest()[:24]
 
 def cached_features(encoder:nn.Module, images:Tensor, tokens:str='pooled', batch_size:int=1024,
-                    cache:bool=True) -> Tensor:
+                    cache:bool=True, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
     "`encode_images(encoder, images, tokens)`, from the disk cache when the same encoder saw the same images before"
     if isinstance(encoder, ImageClassifier): encoder = encoder.encoder
     sd = encoder.state_dict()
-    key = _digest('features-v2', config_dict(encoder.cfg), tokens, *[sd[k] for k in sorted(sd)], images)
+    norm = [] if spec == FMNIST_SPEC else [asdict(spec)]        # how the pictures are normalised changes the features
+    key = _digest('features-v2', config_dict(encoder.cfg), tokens, *norm, *[sd[k] for k in sorted(sd)], images)
     path = feature_cache()/f'{key}.safetensors'
     if cache and path.exists():
         try: return load_file(str(path))['features'].to(device_of(encoder))
         except Exception: pass                                 # unreadable cache entry: recompute and replace it
-    feats = encode_images(encoder, images, tokens, batch_size)
+    feats = encode_images(encoder, images, tokens, batch_size, spec)
     if cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -259,9 +297,10 @@ def cached_features(encoder:nn.Module, images:Tensor, tokens:str='pooled', batch
 # %% ../nbs/01b_vision.ipynb #c11324e2
 @torch.no_grad()
 def fit_familiarity(encoder:nn.Module, images:Tensor, labels:Tensor, # training images (uint8) and their classes
-                    n_classes:int=10, shrink:float=1e-3) -> dict: # shrink: add this share of the mean variance
+                    n_classes:int=10, shrink:float=1e-3, # shrink: add this share of the mean variance
+                    spec:ImageSpec=FMNIST_SPEC) -> dict: # what the pictures are
     "The class means (n_classes, D) and shared precision (D, D) of the encoder's pooled vectors of `images`"
-    f = encode_images(encoder, images, 'pooled')[:, 0].double()            # (N, D)
+    f = encode_images(encoder, images, 'pooled', spec=spec)[:, 0].double()            # (N, D)
     labels = labels.to(f.device)
     means = torch.stack([f[labels == c].mean(0) for c in range(n_classes)])
     centred = f - means[labels]
@@ -270,13 +309,14 @@ def fit_familiarity(encoder:nn.Module, images:Tensor, labels:Tensor, # training 
     return dict(means=means.float(), precision=torch.linalg.inv(cov).float())
 
 @torch.no_grad()
-def familiarity(encoder:nn.Module, stats:dict, images:Tensor, batch_size:int=1000) -> Tensor:
+def familiarity(encoder:nn.Module, stats:dict, images:Tensor, batch_size:int=1000,
+                spec:ImageSpec=FMNIST_SPEC) -> Tensor:
     "Minus the squared Mahalanobis distance (N,) of each image's pooled vector to the nearest class mean of `stats`"
     dev = device_of(encoder.encoder if isinstance(encoder, ImageClassifier) else encoder)
     means, prec = stats['means'].to(dev), stats['precision'].to(dev)
     out = []
     for i in range(0, len(images), batch_size):
-        z = encode_images(encoder, images[i:i+batch_size], 'pooled', batch_size) - means[None]   # (b, C, D)
+        z = encode_images(encoder, images[i:i+batch_size], 'pooled', batch_size, spec) - means[None]   # (b, C, D)
         out.append(-torch.einsum('bcd,de,bce->bc', z, prec, z).min(1).values)
     return torch.cat(out) if out else torch.zeros(0, device=dev)
 
@@ -285,7 +325,8 @@ ENCODER_FORMAT = 'nanomm-encoder-v2'
 
 def save_encoder(model:nn.Module, # an `ImageClassifier`, or an encoder that meets the contract
                  path, # folder to write `model.safetensors` and `config.json` into
-                 history:list|None=None) -> Path: # per-epoch metrics of its pretraining, kept in config.json
+                 history:list|None=None, # per-epoch metrics of its pretraining, kept in config.json
+                 spec:ImageSpec|None=None) -> Path: # the pictures it learned from, kept in config.json
     "Save `model`'s weights and buffers plus its config to the folder `path`"
     if isinstance(model, ImageClassifier):
         conf = dict(model='image_classifier', encoder=config_dict(model.cfg),
@@ -293,7 +334,7 @@ def save_encoder(model:nn.Module, # an `ImageClassifier`, or an encoder that mee
     elif hasattr(getattr(model, 'cfg', None), 'kind'): conf = dict(model='encoder', encoder=config_dict(model.cfg))
     else: raise TypeError(f'can only save an ImageClassifier or an encoder with a cfg, not {type(model).__name__}')
     conf = dict(format=ENCODER_FORMAT, **conf, modules=part_modules(model, model.cfg),
-                **({'history': history} if history else {}))
+                **({'history': history} if history else {}), **({'spec': asdict(spec)} if spec else {}))
     return save_folder(path, model.state_dict(), conf, format=ENCODER_FORMAT)
 
 def _upgrade_encoder_config(conf:dict) -> dict:

@@ -11,7 +11,7 @@ import torch.nn as nn
 from torch import Tensor
 from .core import InputError
 from .gpt import Block
-from .vision import register_encoder
+from .vision import register_encoder, image_hw
 
 # %% auto #0
 __all__ = ['patchify', 'ViTConfig', 'ViTEncoder']
@@ -30,8 +30,8 @@ def patchify(x:Tensor, # images (B, C, H, W)
 class ViTConfig:
     "Sizes of the Vision Transformer encoder"
     kind = 'vit'               # which encoder (a class attribute: saved beside the fields, never changed)
-    in_channels:int = 1        # Fashion-MNIST images are greyscale
-    image_size:int = 28        # height and width of the images
+    in_channels:int = 1        # 1: grey (Fashion-MNIST), 3: colour; a run takes it from its dataset
+    image_size:int|tuple = 28  # height and width of the images, or (H, W); a run takes it from its dataset
     patch_size:int = 7         # 7: a 4x4 grid of 16 patches; 4: 7x7 = 49 patches
     n_embd:int = 128           # width of every token
     n_layer:int = 4            # transformer blocks
@@ -41,7 +41,8 @@ class ViTConfig:
     cls_token:bool = True      # a learned [CLS] token whose output is the pooled vector; else the mean of the patches
 
     def __post_init__(self):
-        if self.image_size % self.patch_size:
+        if not isinstance(self.image_size, int): self.image_size = image_hw(self.image_size)   # a list from JSON
+        if any(s % self.patch_size for s in image_hw(self.image_size)):
             raise InputError(f'patch_size {self.patch_size} must divide image_size {self.image_size}')
         if self.n_embd % self.n_head:
             raise InputError(f'n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})')
@@ -49,7 +50,7 @@ class ViTConfig:
     @property
     def n_out(self) -> int: return self.n_embd                                # width of each output vector
     @property
-    def n_patches(self) -> int: return (self.image_size // self.patch_size) ** 2
+    def n_patches(self) -> int: return math.prod(s // self.patch_size for s in image_hw(self.image_size))
 
 # %% ../nbs/03a_vit_encoder.ipynb #103a000c
 class ViTEncoder(nn.Module):

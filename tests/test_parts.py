@@ -75,3 +75,59 @@ def test_cli_train_caption_resume(tmp_path):
     code, out, err = cli('--plugin', 'toy_parts', 'train', '--out', tmp_path/'bad', '--encoder.kind', 'grid',
                          '--encoder.channels', '8,8,8,8')
     assert code == 1 and err.count('\n') == 1 and 'grid encoder configs have no field channels' in err
+
+COLOUR = dict(encoder=dict(channels=(8, 16)), lm=dict(n_layer=1, n_head=2, n_embd=16, block_size=32),
+              data=dict(dataset='colours', tasks=('caption',), caption_bs=32, caption_batches=12),
+              pretrain=dict(epochs=2, bs=32, lr=3e-3), optim=dict(epochs=10, lr=1e-2), hardware=dict(device='cpu'))
+
+def test_colour_pictures_of_another_size(tmp_path):
+    "A dataset of 3x24x16 colour pictures: the encoder takes its channels and size from it, trains, captions, evals"
+    from PIL import Image
+    import numpy as np
+    from nanomm.inference import evaluate
+    cfg = TrainConfig.from_preset('quick', **COLOUR)
+    assert (cfg.encoder.in_channels, cfg.encoder.image_size) == (3, (24, 16))
+    with pytest.raises(Exception, match='encoder.in_channels 1 contradicts'): cfg.updated(encoder=dict(in_channels=1))
+    model, hist = train(cfg, tmp_path/'run', progress=False)
+    enc_hist = json.loads((tmp_path/'run'/'encoder'/'config.json').read_text())
+    assert enc_hist['history'][-1]['valid_acc'] > 0.9 and enc_hist['spec']['channels'] == 3
+    again, tok, conf = load_model(tmp_path/'run')                    # the spec comes back with the run
+    assert again.spec == get_dataset('colours').spec and conf['model']['spec']['size'] == [24, 16]
+    s = get_dataset('colours').splits()
+    caps = caption_images(again, s['valid_x'], tok=tok)
+    right = sum(c in get_dataset('colours').captions[int(y)] for c, y in zip(caps, s['valid_y']))
+    assert right / len(caps) > 0.8, (hist, caps[:8])
+    r = evaluate(again, 'test', run_dir=tmp_path/'run', tok=tok, dataset='colours', text=False)
+    assert len(r['confusion']) == 3 and r['caption_accuracy'] > 0.8 and r['text_test_loss'] is None
+    assert r['encoder_accuracy'] > 0.9
+    with pytest.raises(Exception, match="caption accuracy needs class labels, and dataset 'unlabelled' has none"):
+        evaluate(again, run_dir=tmp_path/'run', tok=tok, dataset='unlabelled')
+
+    pic = np.zeros((48, 32, 3), np.uint8)
+    pic[..., 2] = 230                                                  # a blue picture, twice the run's size
+    Image.fromarray(pic).save(tmp_path/'blue.png')
+    code, out, err = cli('--plugin', 'toy_parts', 'caption', tmp_path/'blue.png', '--run', tmp_path/'run')
+    assert code == 0 and 'blue' in out and 'confidence' in out, (out, err)
+    code, out, err = cli('--plugin', 'toy_parts', 'eval', '--run', tmp_path/'run')
+    assert code == 0 and 'blue' in out and 'text test loss          n/a' in out, (out, err)
+    code, out, err = cli('--plugin', 'toy_parts', 'eval', '--run', tmp_path/'run', '--json')
+    assert code == 0 and len(json.loads(out)['confusion']) == 3, err
+
+def test_colour_cli_pretrain_and_train(tmp_path):
+    "`nanomm pretrain-encoder` and `nanomm train` on the colour dataset; a dataset without labels is refused in one line"
+    args = ['--encoder.channels', '8,16', '--pretrain.epochs', 2, '--pretrain.bs', 32, '--device', 'cpu',
+            '--out', tmp_path/'enc']
+    code, out, err = cli('--plugin', 'toy_parts', 'pretrain-encoder', '--data.dataset', 'colours', *args)
+    assert code == 0 and 'test accuracy' in out, err
+    assert json.loads((tmp_path/'enc'/'config.json').read_text())['encoder']['in_channels'] == 3
+    code, out, err = cli('--plugin', 'toy_parts', 'train', '--out', tmp_path/'run', '--encoder-dir', tmp_path/'enc',
+                         '--encoder.channels', '8,16', '--lm.n-layer', 1, '--lm.n-head', 2, '--lm.n-embd', 16,
+                         '--lm.block-size', 32, '--data.dataset', 'colours', '--data.tasks', 'caption',
+                         '--data.caption-bs', 32, '--data.caption-batches', 4, '--optim.epochs', 1, '--device', 'cpu')
+    assert code == 0 and 'captions of validation images' in out, err
+    code, out, err = cli('--plugin', 'toy_parts', 'pretrain-encoder', '--data.dataset', 'unlabelled', *args)
+    assert code == 1 and err.count('\n') == 1 and 'needs class labels' in err, err
+    code, out, err = cli('--plugin', 'toy_parts', 'pretrain-encoder', '--data.dataset', 'colours',
+                         '--encoder.in-channels', 1, *args[:-2], '--out', tmp_path/'enc2')
+    assert code == 1 and err.count('\n') == 1 and 'contradicts the pictures' in err, err
+    assert not (tmp_path/'enc2').exists()

@@ -59,3 +59,27 @@ class ReluBlock(nn.Module):
         return x + self.mlp(self.norm_2(x))                                              # (B, T, C)
 
 register_block('relu', ReluBlock)
+
+@register_dataset('colours')
+class Colours(ImageDataset):
+    "Colour pictures of 24x16 pixels whose class is the colour that dominates them"
+    name, classes = 'colours', ['red', 'green', 'blue']
+    spec = ImageSpec(3, (24, 16), (0.35, 0.35, 0.35), (0.3, 0.3, 0.3))
+    captions = [['a red picture', 'something red'], ['a green picture', 'something green'],
+                ['a blue picture', 'something blue']]
+    def __init__(self, n:int=384, seed:int=0): self.n, self.seed = n, seed
+
+    def splits(self, validation='holdout', root=None, download=True, test=True):
+        g = torch.Generator().manual_seed(self.seed)
+        def part(n):
+            y = torch.randint(0, 3, (n,), generator=g)
+            x = torch.randint(0, 70, (n, 3, 24, 16), generator=g)
+            x[torch.arange(n), y] += 160                                                  # channel y is lit
+            return x.to(torch.uint8), y
+        parts = dict(zip(SPLITS, (part(self.n), part(self.n // 4), part(self.n // 4))))
+        return {f'{k}_{xy}': v for k, p in parts.items() if test or k != 'test' for xy, v in zip('xy', p)}
+
+@register_dataset('unlabelled')
+class Unlabelled(Colours):
+    "The colour pictures without class names: caption groups only"
+    name, classes = 'unlabelled', None
