@@ -4,15 +4,15 @@
 
 # %% ../nbs/00a_core.ipynb #c0e00003
 from __future__ import annotations
-import contextlib, dataclasses, functools, importlib, io, json, os, signal, tempfile, threading
+import contextlib, dataclasses, functools, importlib, io, json, os, re, signal, tempfile, threading
 from pathlib import Path
 import torch, torch.nn as nn
 from safetensors.torch import save, load_file
 
 # %% auto #0
-__all__ = ['InputError', 'build_config', 'part_modules', 'import_modules', 'default_device', 'get_device', 'device_of',
-           'eval_mode', 'WriteError', 'atomic_write_all', 'atomic_write', 'FolderError', 'save_folder', 'read_config',
-           'load_folder', 'load_weights', 'long_cell', 'new_figure']
+__all__ = ['InputError', 'build_config', 'part_modules', 'import_modules', 'import_nanomm_parts', 'default_device', 'get_device',
+           'device_of', 'eval_mode', 'WriteError', 'atomic_write_all', 'atomic_write', 'FolderError', 'save_folder',
+           'read_config', 'load_folder', 'load_weights', 'long_cell', 'new_figure']
 
 # %% ../nbs/00a_core.ipynb #96f8a513
 class InputError(ValueError):
@@ -43,6 +43,18 @@ def import_modules(names) -> None:
     for n in names:
         try: importlib.import_module(n.strip())
         except ImportError as e: raise InputError(f'cannot import the module {n.strip()!r} ({e})') from None
+
+# %% ../nbs/00a_core.ipynb #175a9469
+@functools.cache
+def _nanomm_part_modules() -> tuple:
+    "nanomm's own modules that register parts: those with a top-level `register_...(` line"
+    here = Path(importlib.import_module('nanomm').__path__[0])   # the installed package's folder
+    return tuple(f'nanomm.{p.stem}' for p in sorted(here.glob('*.py'))
+                 if re.search(r'^@?register_\w+\(', p.read_text(encoding='utf-8'), re.M))
+
+def import_nanomm_parts() -> None:
+    "Import nanomm's own modules that register parts (encoders, datasets, tasks, blocks), so every one is registered"
+    for m in _nanomm_part_modules(): importlib.import_module(m)
 
 # %% ../nbs/00a_core.ipynb #c0e00006
 def default_device() -> torch.device:

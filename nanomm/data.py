@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F
 from torch import Tensor
-from .core import InputError
+from .core import InputError, import_nanomm_parts
 from .tokenizer import CharTokenizer
 
 # %% auto #0
@@ -474,6 +474,7 @@ def register_dataset(name:str, factory=None):
 
 def get_dataset(name:str, **kwargs) -> ImageDataset:
     "The dataset registered as `name`, made by its factory with `kwargs`"
+    if name not in DATASETS: import_nanomm_parts()                 # one of nanomm's own, not imported yet?
     if name not in DATASETS: raise InputError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
     return DATASETS[name](**kwargs)
 
@@ -520,6 +521,10 @@ class ValidBatchIter(TrainBatchIter):
         super().__init__(text, caption, 0, max_text, max_caption)
 
 # %% ../nbs/01_data.ipynb #4e09713e
+def _datasets() -> tuple:
+    import_nanomm_parts()
+    return tuple(DATASETS)
+
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"
@@ -542,6 +547,6 @@ class DataConfig:
         small += [k for k in ('text_batches', 'caption_batches') if (getattr(self, k) or 0) < 0]
         small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
         if small: raise InputError(f'these settings must be positive (batch caps may be 0): {", ".join(small)}')
-        for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION), ('dataset', tuple(DATASETS))):
+        for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION), ('dataset', _datasets())):
             if getattr(self, k) not in choices:
                 raise InputError(f"{k} must be one of {', '.join(map(repr, choices))}, got {getattr(self, k)!r}")

@@ -4,14 +4,14 @@
 
 # %% ../nbs/01b_vision.ipynb #100b0003
 from __future__ import annotations
-import functools, hashlib, importlib, warnings
+import functools, hashlib, warnings
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from safetensors.torch import save, load_file
 from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, load_folder,
-                         load_weights, FolderError, part_modules, import_modules)
+                         load_weights, FolderError, part_modules, import_modules, import_nanomm_parts)
 from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
                          cache_dir)
 from .loop import lr_at, SCHEDULES
@@ -31,12 +31,9 @@ def register_encoder(kind:str, cfg_cls:type, enc_cls:type):
     "Make `kind` known: configs saved with it are built with `cfg_cls` and `enc_cls`"
     ENCODERS[kind] = (cfg_cls, enc_cls)
 
-_BUILTIN = {'resnet': 'nanomm.resblock_encoder', 'vit': 'nanomm.vit_encoder'}
-
 def encoders() -> dict:
-    "The registered encoders, nanomm's own included (each imported on first use, unless registered already)"
-    for kind, mod in _BUILTIN.items():
-        if kind not in ENCODERS: importlib.import_module(mod)
+    "The registered encoders, nanomm's own included (`import_nanomm_parts` imports their modules on first use)"
+    import_nanomm_parts()
     return ENCODERS
 
 def n_tokens(cfg, tokens:str='pooled') -> int:
