@@ -143,8 +143,8 @@ class CaptionTree:
     def __len__(self): return len(self.prefixes)
 
 # %% ../nbs/06_inference.ipynb #c0f1d008
-def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[Tensor, Tensor]:
-    "The embedded image tokens and tree nodes (B, K+n-1, C), and who sees whom (K+n-1, K+n-1)"
+def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[Tensor, Tensor, Tensor]:
+    "The embedded image tokens and tree nodes (B, K+n-1, C), who sees whom (K+n-1, K+n-1) and their positions (K+n-1,)"
     K, n, dev = model.n_img, len(tree), features.device
     if K + int(tree.depth.max()) >= model.gpt.cfg.block_size:
         raise ValueError(f'{K} image tokens and caption prefixes of {int(tree.depth.max())} characters do not fit in '
@@ -156,13 +156,13 @@ def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[T
     mask = torch.zeros(K + n - 1, K + n - 1, dtype=torch.bool, device=dev)
     mask[:, :K] = torch.ones(K + n - 1, K, dtype=torch.bool, device=dev).tril()   # image tokens: causal, seen by all
     mask[K - 1:, K - 1:] = tree.mask.to(dev)                         # the last image token is the root
-    return x, mask
+    return x, mask, torch.cat([torch.arange(K, device=dev), pos])   # image tokens at 0..K-1, then the nodes
 
 @torch.no_grad()
 def _leaf_logprobs(model:MultiModal, features:Tensor, tree:CaptionTree) -> Tensor:
     "Log-probability (B, L), float64, that the caption starts with each leaf of `tree`, from one forward pass"
-    x, mask = _tree_inputs(model, features, tree)
-    with eval_mode(model): logits = model.gpt.forward_embeds(x, mask=mask)[0]   # (B, K+n-1, vocab)
+    x, mask, pos = _tree_inputs(model, features, tree)
+    with eval_mode(model): logits = model.gpt.forward_embeds(x, mask=mask, pos=pos)[0]   # (B, K+n-1, vocab)
     dev = logits.device
     lp = logits[:, model.n_img - 1:].double().log_softmax(-1)       # (B, n, vocab): what follows each node
     step = F.pad(lp[:, tree.parent[1:].to(dev), tree.tokens.to(dev)], (1, 0))   # (B, n): p(node's character | parent)
