@@ -86,7 +86,9 @@ def spectrogram_pictures(clips:list, frames:int=64, hop:int=128, n_mels:int=32, 
     db = log_mel(x, 2 * hop, hop, n_mels, sr)[..., :frames]                           # (N, n_mels, frames)
     top = db.amax((1, 2), keepdim=True)
     db = db.clamp(min=top - TOP_DB) - top                                            # -80..0 dB
-    return ((db + TOP_DB) / TOP_DB * 255).round().to(torch.uint8).flip(1)           # low frequencies at the bottom
+    pics = ((db + TOP_DB) / TOP_DB * 255).round().to(torch.uint8).flip(1)           # low frequencies at the bottom
+    pics[x.abs().amax(1) == 0] = 0                                                   # silence is black, not its own loudest
+    return pics
 
 # %% ../nbs/08_audio.ipynb #874fb604
 FSDD_MD5 = 'd5bddbb0b920c3be379675bfafa71524'   # md5 of `md5sum recordings/*.wav` (LC_ALL=C order), see SOURCES
@@ -164,6 +166,7 @@ FSDD_CAPTIONS = [[f'{d}', f'the digit {d}', f'someone says {d}', f'a voice says 
 class FSDD(ImageDataset):
     "The Free Spoken Digit Dataset as spectrogram pictures: 3,000 recordings of 10 digits by 6 speakers, 8 captions each"
     name, classes, captions = 'fsdd', DIGITS, FSDD_CAPTIONS
+    file_types = ('.wav',)   # what `nanomm caption` reads for a run of it (`read_file`)
     spec = ImageSpec(1, (32, 64), (0.2437,), (0.3057,))   # the training recordings' mean and std
     def __init__(self, speaker:str|None=None, # a speaker to leave out of training and test on alone; None: the official split
                  name:str|None=None): # the name it is registered under

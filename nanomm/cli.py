@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
-from .core import get_device, InputError, atomic_write, build_config, import_modules
+from .core import get_device, InputError, atomic_write, build_config, import_modules, read_config
 from .data import cache_dir, get_dataset, check_splits, ImageSpec, FMNIST_SPEC, CAPTIONS, DataConfig
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache, encoders, encoder_config, encoder_for_spec)
@@ -24,8 +24,8 @@ from .inference import caption_images, caption_confidence, generate_text, evalua
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
            'resolve_run', 'open_picture', 'picture_tensor', 'load_image_file', 'expand_images', 'open_pictures',
-           'load_images', 'config_options', 'given_settings', 'make_parser', 'cmd_pretrain_encoder', 'cmd_train',
-           'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
+           'open_samples', 'load_images', 'config_options', 'given_settings', 'make_parser', 'cmd_pretrain_encoder',
+           'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
            'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
@@ -57,6 +57,8 @@ def open_picture(path):
     if p.is_dir(): raise CLIError(f'{path}: is a folder, not a picture')
     if not p.is_file(): raise CLIError(f'{path}: no such file')
     if p.stat().st_size == 0: raise CLIError(f'{path}: the file is empty')
+    if p.suffix.lower() == '.wav':
+        raise CLIError(f'{path}: a recording, but this run captions pictures (a run trained with --data.dataset fsdd hears)')
     try:
         im = Image.open(p)
         im.load()
@@ -116,6 +118,23 @@ def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
         except CLIError as e: errors.append(str(e))
         else: ok.append(p)
     return ok, pics, errors
+
+def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
+    "Files read as dataset `ds` reads them (`ds.read_file`, e.g. recordings): those that loaded, their samples, errors"
+    exts, files, ok, samples, errors = tuple(getattr(ds, 'file_types', ())), [], [], [], []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in exts)
+            if not found: raise CLIError(f'{p}: a folder with no {ds.name} files ({", ".join(exts)}) in it')
+            files += found
+        else: files.append(p)
+    for p in files:
+        try:
+            if not p.is_file(): raise CLIError(f'{p}: no such file')
+            samples.append(ds.read_file(p))
+        except (InputError, OSError) as e: errors.append(str(e))
+        else: ok.append(p)
+    return ok, samples, errors
 
 def _stack(pics:list, spec:ImageSpec) -> torch.Tensor:
     "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec`"
@@ -252,7 +271,8 @@ def make_parser() -> argparse.ArgumentParser:
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
                                     'folder. Each is converted the way Fashion-MNIST images look: grayscale, 28x28, a '
                                     'light object on black (a light background is inverted); for a run on other '
-                                    'pictures, to theirs (a colour run: RGB of its size). Each caption comes with '
+                                    'pictures, to theirs (a colour run: RGB of its size); a run that hears (`--data.dataset fsdd`) '
+                                    'reads WAV recordings instead. Each caption comes with '
                                     'its confidence, the probability that it names the right class; a blank picture, '
                                     'or one unlike Fashion-MNIST items, is marked.')
     pc.add_argument('images', nargs='+', metavar='IMAGE', help='picture files or folders of them')
@@ -386,15 +406,22 @@ _OTHER_NOTES = {None: '', 'blank': '; a blank picture', 'unfamiliar': '; does no
 
 def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
 
+def _run_dataset(run):
+    "The dataset a run trained on, where its settings can be read now; None where they cannot"
+    try: return get_dataset(run_settings(read_config(resolve_run(run))).data.dataset)
+    except Exception: return None
+
 def cmd_caption(a):
-    "Caption picture files; report those that could not be read"
-    ok, pics, errors = open_pictures(a.images)             # read every file before loading the model
+    "Caption picture files (or the files of the run's dataset, such as recordings); report those that could not be read"
+    ds = _run_dataset(a.run)
+    own = getattr(ds, 'read_file', None) is not None       # a dataset that reads its own files: recordings, say
+    ok, pics, errors = open_samples(a.images, ds) if own else open_pictures(a.images)   # all before the model
     if errors and not ok and len(errors) == 1: raise CLIError(errors[0])
     for e in errors: print(f'nanomm: error: {e}', file=sys.stderr)
     if ok:
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
-        imgs = _stack(pics, model.spec)                    # as the run's pictures are: Fashion-MNIST's, or others
+        imgs = torch.stack(pics) if own else _stack(pics, model.spec)   # as the run's pictures are
         notes = _NOTES if model.spec == FMNIST_SPEC else _OTHER_NOTES
         calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
         if calibration is None:

@@ -192,6 +192,11 @@ PRESETS = {
     'best': dict(pretrain=dict(epochs=40, lr=2e-3, schedule='cosine', weight_decay=0.05, label_smoothing=0.1,
                                augment=True, erase=0.5),
                  optim=dict(epochs=80, lr=2e-3, schedule='cosine', weight_decay=0.1), data=dict(text_mode='random')),
+    'audio': dict(encoder=dict(kind='resnet', channels=(16, 32, 64, 128)), lm=dict(dropout=0.0),
+                  pretrain=dict(epochs=8, bs=64, lr=3e-3, schedule='cosine', weight_decay=0.05, label_smoothing=0.1,
+                                erase=0.25),
+                  optim=dict(epochs=8, lr=3e-3, schedule='cosine'),
+                  data=dict(dataset='fsdd', text_bs=16, text_mode='random', text_batches=150, caption_bs=16)),
 }
 
 # %% ../nbs/04e_run.ipynb #17f5cc34
