@@ -99,13 +99,13 @@ def load_image_file(path, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
 # %% ../nbs/07_cli.ipynb #1a2b3c02
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
-def expand_images(paths:list) -> list[Path]:
-    "The picture files named by `paths`: files as given, folders replaced by the pictures in them"
+def expand_images(paths:list, exts:tuple=IMAGE_EXTENSIONS, what:str='pictures') -> list[Path]:
+    "The files named by `paths`: files as given, folders replaced by the files in them that end in one of `exts`"
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in IMAGE_EXTENSIONS)
-            if not found: raise CLIError(f'{p}: a folder with no pictures ({", ".join(IMAGE_EXTENSIONS)}) in it')
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in exts)
+            if not found: raise CLIError(f'{p}: a folder with no {what} ({", ".join(exts)}) in it')
             out += found
         else: out.append(p)
     return out
@@ -121,14 +121,8 @@ def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
 
 def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
     "Files read as dataset `ds` reads them (`ds.read_file`, e.g. recordings): those that loaded, their samples, errors"
-    exts, files, ok, samples, errors = tuple(getattr(ds, 'file_types', ())), [], [], [], []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in exts)
-            if not found: raise CLIError(f'{p}: a folder with no {ds.name} files ({", ".join(exts)}) in it')
-            files += found
-        else: files.append(p)
-    for p in files:
+    ok, samples, errors = [], [], []
+    for p in expand_images(paths, tuple(getattr(ds, 'file_types', ())), f'{ds.name} files'):
         try:
             if not p.is_file(): raise CLIError(f'{p}: no such file')
             samples.append(ds.read_file(p))
