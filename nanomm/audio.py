@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_audio.ipynb #9d781c0e
 from __future__ import annotations
-import os, re, shutil, tarfile, tempfile, wave
+import functools, os, re, shutil, tarfile, tempfile, wave
 from pathlib import Path
 import numpy as np
 import torch
@@ -148,7 +148,11 @@ def find_fsdd(root=None, download:bool=True) -> Path:
 
 def load_fsdd(root=None, download:bool=True) -> dict:
     "Every FSDD recording as a spectrogram picture: `x` uint8 (3000, 32, 64), `digit`, `speaker` (an id), `index`"
-    folder = find_fsdd(root, download)
+    return _fsdd_pictures(find_fsdd(root, download))
+
+@functools.lru_cache(maxsize=2)
+def _fsdd_pictures(folder:Path) -> dict:
+    "The pictures and labels of a verified recordings folder, computed once a process (splits ask for them often)"
     files = sorted(folder.glob('*.wav'), key=lambda p: p.name.encode())
     meta = [_NAME.match(p.name).groups() for p in files]
     clips = []
