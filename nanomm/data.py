@@ -437,6 +437,7 @@ class ImageDataset:
     spec:ImageSpec = FMNIST_SPEC # what its pictures are
     classes:list|None = None # class names, in class-id order; None for data without classes
     captions:list = [] # per class (or caption group), a list of phrasings, every list as long
+    pretraining:str = 'classify' # how its encoder is pretrained when the run does not say (01b)
 
     def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
                root=None, download:bool=True, # where to look for files, and whether to fetch them

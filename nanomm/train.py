@@ -50,10 +50,10 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             enc = build_encoder(cfg.encoder)
-        n_classes = len(get_dataset(cfg.data.dataset).captions)
+        ds = get_dataset(cfg.data.dataset)
         enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
-                                     n_classes, device=su.device, spec=cfg.spec)
-        if su.main: save_encoder(enc, enc_dir, hist, cfg.spec)
+                                     len(ds.captions), device=su.device, spec=cfg.spec, dataset=ds)
+        if su.main: save_encoder(enc if isinstance(enc, ImageClassifier) else enc.encoder, enc_dir, hist, cfg.spec)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g

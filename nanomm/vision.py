@@ -18,10 +18,11 @@ from .loop import lr_at, SCHEDULES
 from .hardware import HardwareConfig, Setup
 
 # %% auto #0
-__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
-           'config_dict', 'build_encoder', 'image_hw', 'encoder_for_spec', 'ImageClassifier', 'freeze', 'is_frozen',
-           'evaluate_classifier', 'PretrainConfig', 'classifier_loss', 'pretrain_encoder', 'encode_images',
-           'feature_cache', 'cached_features', 'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
+__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'PRETRAININGS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens',
+           'encoder_config', 'config_dict', 'build_encoder', 'image_hw', 'encoder_for_spec', 'ImageClassifier',
+           'freeze', 'is_frozen', 'evaluate_classifier', 'PretrainConfig', 'classifier_loss', 'Pretraining',
+           'register_pretraining', 'pretraining', 'pretrain_encoder', 'encode_images', 'feature_cache',
+           'cached_features', 'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
 
 # %% ../nbs/01b_vision.ipynb #100b0006
 IMAGE_TOKENS = ('pooled', 'patches')
@@ -160,6 +161,7 @@ class PretrainConfig:
     augment:bool = False # random shifts of up to 2 pixels and left-right flips
     erase:float = 0. # share of images with a random rectangle blacked out
     seed:int = 0 # seeds the initial weights, the order and the augmentation
+    objective:str|None = None # how: 'classify', or another registered way (below); None: the dataset's own
 
     def __post_init__(self):
         if self.epochs < 0 or self.bs < 1: raise InputError('epochs must be >= 0 and bs >= 1')
@@ -168,6 +170,7 @@ class PretrainConfig:
         if not (0 < self.lr < float('inf')): raise InputError(f'lr must be a positive number, got {self.lr}')
         if not (0 <= self.label_smoothing < 1 and 0 <= self.erase <= 1 and self.weight_decay >= 0):
             raise InputError('label_smoothing must be in [0, 1), erase in [0, 1] and weight_decay >= 0')
+        if self.objective is not None: pretraining(self.objective)          # a known way, or one line
 
 # %% ../nbs/01b_vision.ipynb #100b0015
 def _image_batches(x:Tensor, y:Tensor, cfg:PretrainConfig, epoch:int):
@@ -193,6 +196,31 @@ def classifier_loss(model, b:dict, label_smoothing:float=0., spec:ImageSpec=FMNI
     n = b['y'].numel()
     return loss_sum, n, {'loss': loss_sum.detach(), 'correct': (logits.argmax(-1) == b['y']).sum(), 'n': n}
 
+# %% ../nbs/01b_vision.ipynb #5bec0007
+@dataclass
+class Pretraining:
+    "A way to pretrain an encoder: the model around it, its loss on a batch, and its validation metrics"
+    make:callable # make(encoder, n_classes, hidden, dataset) -> the model that trains, the encoder as `.encoder`
+    loss:callable # loss(model, b, label_smoothing, spec) -> (summed loss, count, dict of `loss`, `correct`, `n`)
+    evaluate:callable # evaluate(model, images, labels, spec=spec) -> dict(loss=..., acc=...)
+
+PRETRAININGS = {}   # objective name -> Pretraining
+
+def register_pretraining(name:str, make, loss, evaluate) -> Pretraining:
+    "Make `name` a `PretrainConfig.objective`: how `pretrain_encoder` builds, trains and validates the model"
+    PRETRAININGS[name] = Pretraining(make, loss, evaluate)
+    return PRETRAININGS[name]
+
+def pretraining(name:str) -> Pretraining:
+    "The registered way `name` (nanomm's own modules are imported on first use); one line if unknown"
+    if name not in PRETRAININGS: import_nanomm_parts()
+    if name not in PRETRAININGS:
+        raise InputError(f"unknown pretraining objective {name!r}; known: {', '.join(sorted(PRETRAININGS))}")
+    return PRETRAININGS[name]
+
+register_pretraining('classify', lambda encoder, n_classes, hidden, dataset=None: ImageClassifier(encoder, n_classes, hidden),
+                     classifier_loss, evaluate_classifier)
+
 # %% ../nbs/01b_vision.ipynb #100b0016
 def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
     "`hardware` (the defaults if None), on its own device if it names one, else on `device`, else on the encoder's"
@@ -210,9 +238,11 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
                      n_classes:int=10, hidden:int=1024, # the head's sizes
                      device=None, # where to train if `hardware` names no device; the encoder's device if None
                      spec:ImageSpec=FMNIST_SPEC, # what the pictures are: their shape, and how to normalise them
-                     ) -> tuple[ImageClassifier, list[dict]]: # the classifier and the metrics of each epoch
-    "Train `ImageClassifier(encoder)`; return it (in eval mode, on the run's device) and a list of per-epoch metrics"
+                     dataset=None, # the `ImageDataset` (01) the pictures come from, for ways that need its captions
+                     ) -> tuple[nn.Module, list[dict]]: # the classifier (or other model) and each epoch's metrics
+    "Train `ImageClassifier(encoder)` (or what `cfg.objective` makes); return it in eval mode and per-epoch metrics"
     cfg = cfg or PretrainConfig()
+    how = pretraining(cfg.objective or getattr(dataset, 'pretraining', 'classify'))
     for k in ('train', 'valid'):
         x, y = data[f'{k}_x'], data[f'{k}_y']
         if x.dtype != torch.uint8 or tuple(x.shape[1:]) not in spec.shapes or len(x) != len(y) or len(x) == 0:
@@ -224,13 +254,13 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
     # a seeded head without disturbing the caller's random state
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
-        model = ImageClassifier(encoder, n_classes, hidden)
+        model = how.make(encoder, n_classes, hidden, dataset)
     model = model.to(su.device, memory_format=torch.channels_last)
     net, opt = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay)
     n_batches = -(-len(xtr) // cfg.bs)
     history = []
     def on_epoch(epoch, t, secs):
-        v = evaluate_classifier(model, data['valid_x'], data['valid_y'], spec=spec)
+        v = how.evaluate(model, data['valid_x'], data['valid_y'], spec=spec)
         history.append(dict(epoch=epoch + 1, train_loss=t['loss'] / t['n'], train_acc=t['correct'] / t['n'],
                             valid_loss=v['loss'], valid_acc=v['acc'], seconds=round(secs, 2)))
         if progress and su.main:
@@ -238,7 +268,7 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
             print(f"epoch {epoch+1}/{cfg.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
                   f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {secs:.1f}s", flush=True)
     with su.deterministic():
-        su.fit(net, opt, lambda m, b: classifier_loss(m, b, cfg.label_smoothing, spec),
+        su.fit(net, opt, lambda m, b: how.loss(m, b, cfg.label_smoothing, spec),
                lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs,
                lr_fn=lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule), on_epoch=on_epoch,
                progress=progress)
