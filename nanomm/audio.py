@@ -172,6 +172,9 @@ class FSDD(ImageDataset):
     name, classes, captions = 'fsdd', DIGITS, FSDD_CAPTIONS
     file_types = ('.wav',)   # what `nanomm caption` reads for a run of it (`read_file`)
     spec = ImageSpec(1, (32, 64), (0.2437,), (0.3057,))   # the training recordings' mean and std
+    recipe = dict(encoder=dict(kind='resnet', channels=(16, 32, 64, 128)), data=dict(caption_bs=16),   # the `audio` preset's,
+                  pretrain=dict(epochs=8, bs=64, lr=3e-3, schedule='cosine', weight_decay=0.05, label_smoothing=0.1,
+                                erase=0.25))   # for a run that hears as a second sense (04e)
     def __init__(self, speaker:str|None=None, # a speaker to leave out of training and test on alone; None: the official split
                  name:str|None=None): # the name it is registered under
         if speaker is not None and speaker not in FSDD_SPEAKERS:

@@ -400,32 +400,54 @@ _OTHER_NOTES = {None: '', 'blank': '; a blank picture', 'unfamiliar': '; does no
 
 def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
 
-def _run_dataset(run):
-    "The dataset a run trained on, where its settings can be read now; None where they cannot"
-    try: return get_dataset(run_settings(read_config(resolve_run(run))).data.dataset)
-    except Exception: return None
+def _readers(run) -> list:
+    "(sense, dataset) for each kind of input the run reads, its pictures (sense None) first; [(None, None)] if unknown"
+    try: cfg = run_settings(read_config(resolve_run(run)))
+    except Exception: return [(None, None)]
+    return [(None, get_dataset(cfg.data.dataset)), *((s, get_dataset(s)) for s in cfg.data.senses)]
+
+def _exts(ds) -> tuple:
+    "The file types dataset `ds` reads: its own (`file_types`), or pictures"
+    return tuple(getattr(ds, 'file_types', ())) if getattr(ds, 'read_file', None) is not None else IMAGE_EXTENSIONS
+
+def _routes(paths:list, readers:list) -> list:
+    "`[((sense, dataset), files)]`: each file to the reader of its type, folders split by type, the rest to the first"
+    if len(readers) == 1: return [(readers[0], list(paths))]
+    exts = [_exts(ds) for _, ds in readers]
+    groups = [[] for _ in readers]
+    for p in map(Path, paths):
+        files = expand_images([p], tuple(e for es in exts for e in es), 'files the run reads') if p.is_dir() else [p]
+        for f in files: groups[next((i for i, es in enumerate(exts) if f.suffix.lower() in es), 0)].append(f)
+    return [(r, g) for r, g in zip(readers, groups) if g]
+
+def _read_inputs(paths:list, ds) -> tuple:
+    "Files that loaded, their samples and the errors, read as `ds` reads them (its own files, or pictures)"
+    return open_samples(paths, ds) if getattr(ds, 'read_file', None) is not None else open_pictures(paths)
 
 def cmd_caption(a):
-    "Caption picture files (or the files of the run's dataset, such as recordings); report those that could not be read"
-    ds = _run_dataset(a.run)
-    own = getattr(ds, 'read_file', None) is not None       # a dataset that reads its own files: recordings, say
-    ok, pics, errors = open_samples(a.images, ds) if own else open_pictures(a.images)   # all before the model
-    if errors and not ok and len(errors) == 1: raise CLIError(errors[0])
+    "Caption picture files (or the files a run's dataset or senses read, such as recordings); report what could not be read"
+    groups = [(s, ds, *_read_inputs(p, ds)) for (s, ds), p in _routes(a.images, _readers(a.run))]   # before the model
+    n_ok, errors = sum(len(g[2]) for g in groups), [e for g in groups for e in g[4]]
+    if errors and not n_ok and len(errors) == 1: raise CLIError(errors[0])
     for e in errors: print(f'nanomm: error: {e}', file=sys.stderr)
-    if ok:
+    if n_ok:
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
-        imgs = torch.stack(pics) if own else _stack(pics, model.spec)   # as the run's pictures are
-        notes = _NOTES if model.spec == FMNIST_SPEC else _OTHER_NOTES
         calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
         if calibration is None:
             warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
                           "the captioner's own probabilities, uncalibrated")
-        caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
-        flags = picture_flags(model.encoder, load_familiarity(run), imgs, spec=model.spec)
-        for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
-            print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{notes[f]})')
-    if errors: raise CLIError(f'{len(errors)} of {len(ok) + len(errors)} pictures could not be read')
+        for sense, ds, ok, pics, _ in groups:
+            if not ok: continue
+            m = model if sense is None else model.sense(sense)   # a sense: its encoder and projector, the same GPT
+            imgs = torch.stack(pics) if getattr(ds, 'read_file', None) is not None else _stack(pics, m.spec)
+            notes = _NOTES if m.spec == FMNIST_SPEC else _OTHER_NOTES
+            cal, capts = (calibration, conf.get('captions', CAPTIONS)) if sense is None else (None, ds.captions)
+            caps, probs = caption_confidence(m, imgs, cal, tok=tok, groups=capts)
+            flags = picture_flags(m.encoder, load_familiarity(run) if sense is None else None, imgs, spec=m.spec)
+            for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
+                print(f'{p}: {c}  (confidence {_confidence(v)}{"" if cal else ", uncalibrated"}{notes[f]})')
+    if errors: raise CLIError(f'{len(errors)} of {n_ok + len(errors)} pictures could not be read')
 
 def cmd_generate(a):
     "Write text after a prompt"
@@ -450,6 +472,8 @@ def cmd_eval(a):
     r = evaluate(model, a.split, run_dir=run, root=a.data, tok=tok, seed=cfg.seed, dataset=ds,
                  text='text' in cfg.data.tasks)
     r.update(epoch=conf.get('epoch'), epochs=cfg.optim.epochs, training=training)
+    r['senses'] = {name: evaluate(model.sense(name), a.split, root=a.data, tok=tok, seed=cfg.seed, dataset=name,
+                                  text=False, encoder_dir=run/'senses'/name) for name in cfg.data.senses}
     status = run_status(run, conf, r['training'])
     if status and not a.json: print(status)
     if a.json:
@@ -471,6 +495,9 @@ def cmd_eval(a):
     print('confusion (rows: true class, columns: class named):')
     w = max(12, *map(len, ds.classes))
     for name, row in zip(ds.classes, r['confusion']): print(f'  {name:>{w}} ' + ' '.join(f'{v:5d}' for v in row))
+    for name, s in r['senses'].items():
+        print(f"sense {name} ({s['n_images']} {s['split']} samples): caption accuracy {pct(s['caption_accuracy'])}, "
+              f"encoder accuracy {pct(s['encoder_accuracy'])}, caption loss {s['caption_loss']:.4f} nats/char")
 
 def _text_loss(r:dict) -> str:
     "The text loss line of `nanomm eval`"

@@ -438,6 +438,7 @@ class ImageDataset:
     classes:list|None = None # class names, in class-id order; None for data without classes
     captions:list = [] # per class (or caption group), a list of phrasings, every list as long
     pretraining:str = 'classify' # how its encoder is pretrained when the run does not say (01b)
+    recipe:dict = {} # the settings that suit it (parts of a run's config) when a run adds it as a sense (04, 05)
 
     def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
                root=None, download:bool=True, # where to look for files, and whether to fetch them
@@ -539,9 +540,10 @@ class DataConfig:
     train_images:int|None = None # caption only the first N training images (None: all)
     validation:str = 'holdout' # 'holdout': 5,000 training images and 5% of the text; 'test': the blog's way
     count_padding:bool = False # train on the blog's caption loss, which counts padding; we exclude it
+    senses:tuple = () # more datasets the same GPT captions, each through its own encoder (04), e.g. ('fsdd',)
 
     def __post_init__(self):
-        self.tasks = tuple(self.tasks)                     # which names are known, the run's config checks (05)
+        self.tasks, self.senses = tuple(self.tasks), tuple(self.senses)   # which tasks are known, the run checks (05)
         if not self.tasks or len(set(self.tasks)) < len(self.tasks):
             raise InputError(f'tasks must name at least one task, each once; got {self.tasks}')
         small = [k for k in ('text_bs', 'caption_bs') if getattr(self, k) < 1]
@@ -551,3 +553,7 @@ class DataConfig:
         for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION), ('dataset', _datasets())):
             if getattr(self, k) not in choices:
                 raise InputError(f"{k} must be one of {', '.join(map(repr, choices))}, got {getattr(self, k)!r}")
+        bad = [s for s in self.senses if s not in _datasets() or s == self.dataset] + [
+               s for i, s in enumerate(self.senses) if s in self.senses[:i]]
+        if bad: raise InputError(f'senses must name other registered datasets than {self.dataset!r}, each once; '
+                                 f'got {bad[0]!r}')

@@ -307,7 +307,8 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              n_images:int|None=None,          # only the first `n_images` of the split (a quick look; None: all)
              seed:int=0,                      # seed of the fixed reference captions for the caption loss (the run's)
              dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
-             text:bool=True) -> dict:         # also the text loss on Shakespeare's test split (runs that learned it)
+             text:bool=True,                  # also the text loss on Shakespeare's test split (runs that learned it)
+             encoder_dir=None) -> dict:       # the pretrained encoder to score too; None: the run's (`run_dir/encoder`)
     "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
     if split not in ('test', 'valid', 'train'):
         raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
@@ -337,7 +338,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     if fam is not None:
         flags = picture_flags(model.encoder, fam, x, spec=model.spec)
         res['flagged_share'] = sum(f is not None for f in flags) / len(x)
-    enc_dir = Path(run_dir)/'encoder' if run_dir is not None else None
+    enc_dir = Path(encoder_dir) if encoder_dir is not None else Path(run_dir)/'encoder' if run_dir is not None else None
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)
         if isinstance(clf, ImageClassifier):

@@ -66,24 +66,33 @@ class MultiModal(nn.Module):
         self.encoder, self.gpt, self.image_tokens, self.proj_kind = freeze(encoder), gpt, image_tokens, proj
         self.spec = spec
         self.proj = make_projector(proj, encoder.cfg.n_out, gpt.cfg.n_embd)
+        self.senses, self._views = nn.ModuleDict(), {}   # more kinds of input (see "More than one sense" below)
 
     @classmethod
     def from_config(cls, conf:dict):
         "A fresh model from the dict `config()` writes (runs of nanomm 0.0.1 included)"
         import_modules(conf.get('modules', []))                              # the modules that register its parts
-        return cls(build_encoder(encoder_config(conf['encoder'])), GPT(GPTConfig(**conf['gpt'])),
-                   conf.get('image_tokens', 'pooled'), conf.get('proj', 'linear'),
-                   ImageSpec(**conf['spec']) if 'spec' in conf else FMNIST_SPEC)   # older runs: Fashion-MNIST
+        model = cls(build_encoder(encoder_config(conf['encoder'])), GPT(GPTConfig(**conf['gpt'])),
+                    conf.get('image_tokens', 'pooled'), conf.get('proj', 'linear'),
+                    ImageSpec(**conf['spec']) if 'spec' in conf else FMNIST_SPEC)   # older runs: Fashion-MNIST
+        for name, s in conf.get('senses', {}).items():
+            model.add_sense(name, build_encoder(encoder_config(s['encoder'])), s['image_tokens'], s['proj'],
+                            ImageSpec(**s['spec']))
+        return model
 
-    def config(self) -> dict:
+    def config(self, own:bool=False) -> dict: # own: only its encoder's part (what a sense keeps)
         "Everything needed to build this model again, as JSON-able dicts"
+        if own: return dict(encoder=config_dict(self.encoder.cfg), image_tokens=self.image_tokens, proj=self.proj_kind,
+                            spec=asdict(self.spec))
         return dict(encoder=config_dict(self.encoder.cfg), gpt=asdict(self.gpt.cfg), image_tokens=self.image_tokens,
                     proj=self.proj_kind, spec=asdict(self.spec),
-                    modules=part_modules(self, self.encoder.cfg, self.gpt.cfg))
+                    modules=part_modules(self, self.encoder.cfg, self.gpt.cfg,
+                                         *(v.encoder.cfg for v in self._views.values())),
+                    **({'senses': {n: v.config(own=True) for n, v in self._views.items()}} if self._views else {}))
 
     def trainable_parameters(self) -> list:
         "The parameters an optimizer should get: the projector's and the GPT's"
-        return [p for n, p in self.named_parameters() if not n.startswith('encoder.')]
+        return [p for n, p in self.named_parameters() if not n.startswith('encoder.') and '.encoder.' not in n]
 
 # %% ../nbs/04_multimodal.ipynb #5e7e5878
 def _check(x, name:str, shape_desc:str, trailing:tuple):
@@ -93,8 +102,10 @@ def _check(x, name:str, shape_desc:str, trailing:tuple):
         raise ValueError(f'{name} must be {shape_desc}, got {tuple(x.shape)}')
 
 @patch
-def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=None) -> Tensor:
+def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=None,
+                 sense:str|None=None) -> Tensor: # another sense's input (below); None: the pictures
     "The image tokens (B, K, C): projected encoder vectors, placed by the GPT at positions 0..K-1"
+    if sense is not None: return self.sense(sense).image_embeds(image, features)
     if (image is None) == (features is None): raise ValueError('pass exactly one of `image` or `features`')
     cfg = self.encoder.cfg
     if image is not None:
@@ -111,10 +122,11 @@ def image_embeds(self:MultiModal, image:Tensor|None=None, features:Tensor|None=N
 def forward(self:MultiModal, idx:Tensor,        # (B, n) caption or text token ids; n may be 0 with an image
             image:Tensor|None=None,             # (B, C, H, W) normalised images ((B, 1, 28, 28) here), or
             features:Tensor|None=None,          # (B, K, D) precomputed encoder features
-            targets:Tensor|None=None):          # (B, n+1) with an image, (B, n) without; -100 is ignored
+            targets:Tensor|None=None,           # (B, n+1) with an image, (B, n) without; -100 is ignored
+            sense:str|None=None):               # the image is another sense's input (below)
     "Logits (B, n+1, vocab) from the last image token on, (B, n, vocab) for text alone, and the loss if `targets`"
     if image is None and features is None: return self.gpt(idx, targets)
-    x = self.image_embeds(image, features)                                      # (B, K, C)
+    x = self.image_embeds(image, features, sense)                               # (B, K, C)
     if not isinstance(idx, Tensor) or idx.ndim != 2:
         raise ValueError(f'idx must be (B, n) token ids, got {getattr(idx, "shape", idx)}')
     (B, K), n = x.shape[:2], idx.shape[1]
@@ -228,3 +240,21 @@ def load_model(run_dir, device='cpu') -> tuple[MultiModal, CharTokenizer, dict]:
         load_weights(model, sd, run_dir)
     except FolderError as e: raise RunError(str(e)) from None
     return model.to(device).eval(), tok, conf
+
+# %% ../nbs/04_multimodal.ipynb #5e115e02
+@patch
+def add_sense(self:MultiModal, name:str, # what the run calls it (the name of its dataset)
+              encoder:nn.Module, image_tokens:str='pooled', proj:str='linear', spec:ImageSpec=FMNIST_SPEC):
+    "Give the model another kind of input: `encoder` (frozen) and a new projector to the shared GPT"
+    if name in self._views: raise InputError(f'the model already has a sense called {name!r}')
+    view = MultiModal(encoder, self.gpt, image_tokens, proj, spec)
+    self.senses[name] = nn.ModuleDict(dict(encoder=view.encoder, proj=view.proj))   # saved as senses.NAME.*
+    self._views[name] = view
+    return view
+
+@patch
+def sense(self:MultiModal, name:str) -> MultiModal:
+    "The model seeing through sense `name`: its encoder and projector, the shared GPT"
+    if name not in self._views:
+        raise InputError(f"the model has no sense {name!r}; it has: {', '.join(self._views) or 'none but its pictures'}")
+    return self._views[name]

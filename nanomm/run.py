@@ -70,11 +70,21 @@ def _check(self:TrainConfig):
     if 'caption' in self.data.tasks and self.lm.block_size < k + longest:
         raise InputError(f'lm.block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
                          f'{longest} characters')
+    for s in self.data.senses: self.sense_config(s)                   # each sense's settings work too
 
 @patch(as_prop=True)
 def spec(self:TrainConfig) -> ImageSpec:
     "What the pictures of the run's dataset are: their channels, size, mean and std"
     return get_dataset(self.data.dataset).spec
+
+@patch
+def sense_config(self:TrainConfig, name:str) -> TrainConfig:
+    "The settings of the run's sense `name` (a dataset): the run's, with the dataset's `recipe` on top, captions only"
+    ds = get_dataset(name)
+    d = {k: v for k, v in self.to_dict().items() if k not in ('encoder', 'encoder_dir')}   # its own encoder
+    over = {**ds.recipe, 'data': {**ds.recipe.get('data', {}), 'dataset': name, 'senses': (), 'tasks': ('caption',)}}
+    d = merge(d, over)
+    return TrainConfig(**{**d, 'encoder': d.get('encoder', {})})     # the recipe's encoder, or a ResNet, for its pictures
 
 @patch
 def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
@@ -198,6 +208,8 @@ PRESETS = {
                   optim=dict(epochs=8, lr=3e-3, schedule='cosine'),
                   data=dict(dataset='fsdd', text_bs=16, text_mode='random', text_batches=150, caption_bs=16)),
 }
+# quick's clothing and text, and spoken digits through a second encoder: one GPT that reads, sees and hears (08)
+PRESETS['senses'] = {**PRESETS['quick'], 'data': {**PRESETS['quick']['data'], 'senses': ('fsdd',)}}
 
 # %% ../nbs/04e_run.ipynb #17f5cc34
 def load_run_data(cfg:TrainConfig, tok:CharTokenizer, root=None) -> dict:

@@ -128,14 +128,16 @@ class CaptionTask(Task):
     "Captions of pictures (`CaptionBatches`): cross-entropy over each caption and its `\\n`, padding excluded"
     name = 'caption'
     def __init__(self, train=None, valid=None, max_batches:int|None=None, name:str|None=None,
-                 count_padding:bool=False): # train on the blog's loss, which counts the padding too
+                 count_padding:bool=False, # train on the blog's loss, which counts the padding too
+                 sense:str|None=None): # the model's sense the inputs are for (04); None: its pictures
         super().__init__(train, valid, max_batches, name)
-        self.count_padding = count_padding
+        self.count_padding, self.sense = count_padding, sense
 
     def loss(self, model, b:dict):
         "The summed caption loss, its number of targets, and `caption_loss`, `caption_n` (+ `_blog`: padding counted)"
         p = self.name
-        logits, _ = model(b['idx'], image=b.get('image'), features=b.get('features'))  # (B, n+1, vocab)
+        sense = {'sense': self.sense} if self.sense else {}
+        logits, _ = model(b['idx'], image=b.get('image'), features=b.get('features'), **sense)  # (B, n+1, vocab)
         per = F.cross_entropy(logits.flatten(0, 1).float(), b['targets'].flatten(), reduction='none')   # (B*(n+1),)
         mask = b['mask'].flatten()
         ours, n_ours = (per * mask).sum(), mask.sum()

@@ -28,9 +28,9 @@ from .checkpoint import (RunLock, RunLockedError, load_train_state, _snapshot, _
 __all__ = ['model_settings', 'Checkpoint', 'Record', 'Calibrate', 'EpochLine', 'train']
 
 # %% ../nbs/05_train.ipynb #e585923b
-def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool):
-    "The run's frozen encoder: its own copy when resuming, the folder `cfg.encoder_dir`, or one pretrained now"
-    enc_dir = run_dir/'encoder'
+def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool, enc_dir=None):
+    "The run's frozen encoder: its own copy (in `enc_dir`) when resuming, the folder `cfg.encoder_dir`, or one pretrained now"
+    enc_dir = enc_dir or run_dir/'encoder'
     if resume or cfg.encoder_dir:
         enc = load_encoder(enc_dir if resume else Path(cfg.encoder_dir), device=su.device)
         want = config_dict(cfg.encoder)
@@ -46,7 +46,8 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
         if not resume and su.main: save_encoder(enc, enc_dir, spec=cfg.spec)   # the run keeps its own copy
     else:
         if progress and su.main:
-            print(f'stage 1: pretraining a {cfg.encoder.kind} encoder for {cfg.pretrain.epochs} epochs', flush=True)
+            print(f'stage 1: pretraining a {cfg.encoder.kind} encoder on {cfg.data.dataset} for {cfg.pretrain.epochs} '
+                  'epochs', flush=True)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(cfg.seed)
             enc = build_encoder(cfg.encoder)
@@ -148,6 +149,24 @@ def _run_tasks(cfg:TrainConfig, data:dict, feats:dict, captions:CaptionTable, de
     "The tasks of the run, in the order `cfg.data.tasks` names them, with their batches on `dev`"
     return [RUN_TASKS[t](cfg, data, feats, captions, dev) for t in cfg.data.tasks]
 
+def _add_senses(model:MultiModal, cfg:TrainConfig, tok:CharTokenizer, run_dir:Path, resume:bool, su:Setup,
+                progress:bool, root=None) -> list:
+    "Add each of the run's senses to `model` (its encoder in `senses/NAME`) and return their caption tasks"
+    tasks = []
+    for name in cfg.data.senses:
+        scfg, ds = cfg.sense_config(name), get_dataset(name)
+        data = load_run_data(scfg, tok, root)
+        enc = _run_encoder(scfg, run_dir, resume, data, su, progress, run_dir/'senses'/name).to(su.device)
+        feats = {k: cached_features(enc, data[f'{k}_x'], scfg.projector.image_tokens, spec=ds.spec)
+                 for k in ('caption', 'valid')}
+        with torch.random.fork_rng(devices=[]):                  # the run's own model is seeded as without senses
+            torch.manual_seed(scfg.seed)
+            model.add_sense(name, enc, scfg.projector.image_tokens, scfg.projector.kind, ds.spec).to(su.device)
+        task = RUN_TASKS['caption'](scfg, data, feats, CaptionTable(tok, ds.captions, device=su.device), su.device)
+        task.name, task.sense = name, name
+        tasks.append(task)
+    return tasks
+
 # %% ../nbs/05_train.ipynb #fc0dbd6e
 class Checkpoint(Callback):
     "After each epoch its checkpoint, written in order (on a GPU in the background); after the run, all of them whole"
@@ -222,13 +241,14 @@ def train(cfg:TrainConfig, # what to train and how
         torch.manual_seed(cfg.seed)
         model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens,
                            cfg.projector.kind, cfg.spec).to(su.device)
+        senses = _add_senses(model, cfg, tok, run_dir, state is not None, su, progress, root)
         opt = su.optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay)
         history, start = _restore(model, opt, su, state)
         captions = CaptionTable(tok, get_dataset(cfg.data.dataset).captions, device=su.device)
-        tasks = _run_tasks(cfg, data, feats, captions, su.device)
+        tasks = _run_tasks(cfg, data, feats, captions, su.device) + senses
         per_epoch, epochs = len(TaskBatches(tasks, 0)), cfg.optim.epochs
         if progress and su.main and start < epochs:
-            print(f'stage 2: epochs {start + 1}-{epochs} of {" and ".join(cfg.data.tasks)}, {per_epoch} steps each',
+            print(f'stage 2: epochs {start + 1}-{epochs} of {" and ".join(t.name for t in tasks)}, {per_epoch} steps each',
                   flush=True)
         cbs = [*cbs, Record(model, tasks, su.precision, history)]
         if su.main: cbs += [Calibrate(model, feats['valid'], data, tok, cfg),
