@@ -480,16 +480,18 @@ def cmd_eval(a):
         print(json.dumps(r, indent=1))
         return
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
-    print(f"split {r['split']} ({r['n_images']} images)\n"
-          f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share, as T-shirt/Shirt, "
-          "counts as right)\n"
+    clothing = ds.captions == CAPTIONS                     # Fashion-MNIST's words; other datasets get plain ones
+    print(f"split {r['split']} ({r['n_images']} {'images' if clothing else 'samples'})\n"
+          f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share"
+          f"{', as T-shirt/Shirt,' if clothing else ''} counts as right)\n"
           f"strict accuracy         {pct(r['strict_accuracy'])}  (a shared caption counts as wrong; "
           f"{pct(r['shared_caption_share'])} of captions are shared)\n"
           f"valid captions          {pct(r['valid_caption_share'])}\n"
           f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded; {r['caption_loss_blog']:.4f} "
           f"counting it, as the blog)\n"
           f"text test loss          {_text_loss(r)}\n"
-          f"encoder accuracy        {pct(r['encoder_accuracy'])}  (the frozen encoder as a classifier, same images)\n"
+          f"encoder accuracy        {pct(r['encoder_accuracy'])}  (the frozen encoder as a classifier, same "
+          f"{'images' if clothing else 'samples'})\n"
           f"flagged pictures        {pct(r['flagged_share'])}  (blank or unfamiliar, as `nanomm caption` marks them; "
           "1% of validation images)")
     print('confusion (rows: true class, columns: class named):')
