@@ -11,6 +11,7 @@ import numpy as np, torch
 from fastcore.docments import docments
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, atomic_write, build_config, import_modules, read_config
+from .tokenizer import CharTokenizer
 from .data import cache_dir, get_dataset, check_splits, ImageSpec, FMNIST_SPEC, CAPTIONS, DataConfig
 from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
                            feature_cache, encoders, encoder_config, encoder_for_spec)
@@ -388,7 +389,7 @@ def cmd_train(a):
           f'last epoch: validation loss (nats/char) {losses}')
     ds = get_dataset(cfg.data.dataset)
     s = ds.splits(cfg.data.validation, a.data, test=False)
-    caps = caption_images(model, s['valid_x'][:6])
+    caps = caption_images(model, s['valid_x'][:6], tok=CharTokenizer.for_captions(ds.captions))   # the run's vocabulary
     named = [f'{c!r} ({ds.classes[int(l)] if ds.classes else int(l)})' for c, l in zip(caps, s['valid_y'])]
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
@@ -462,9 +463,6 @@ def cmd_eval(a):
     model, tok, conf = load_model(run, _device(a.device))
     cfg = run_settings(conf)
     ds = get_dataset(cfg.data.dataset)
-    if ds.classes is None:
-        raise CLIError(f'nanomm eval measures caption accuracy against class labels; {run} trained on dataset '
-                       f'{ds.name!r}, which has none (its classes are None)')
     if a.split == 'valid' and cfg.data.validation == 'test':
         raise CLIError('this run trained on all 60,000 training images and validated on the test images (the blog\'s '
                        'protocol): it has no held-out validation split; use --split test')
@@ -482,7 +480,14 @@ def cmd_eval(a):
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
     clothing = ds.captions == CAPTIONS                     # Fashion-MNIST's words; other datasets get plain ones
     print(f"split {r['split']} ({r['n_images']} {'images' if clothing else 'samples'})\n"
-          f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share"
+          f"exact captions          {pct(r['exact_match'])}  (the greedy caption is one of the picture's own captions)")
+    if not r['labelled']:
+        print(f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded)\n"
+              f"text test loss          {_text_loss(r)}\n"
+              f"flagged pictures        {pct(r['flagged_share'])}  (unfamiliar or blank, as `nanomm caption` marks them)\n"
+              f'accuracy by class and the encoder as a classifier need class labels; dataset {ds.name!r} has none')
+        return
+    print(f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share"
           f"{', as T-shirt/Shirt,' if clothing else ''} counts as right)\n"
           f"strict accuracy         {pct(r['strict_accuracy'])}  (a shared caption counts as wrong; "
           f"{pct(r['shared_caption_share'])} of captions are shared)\n"

@@ -474,11 +474,13 @@ def register_dataset(name:str, factory=None):
     DATASETS[name] = factory
     return factory
 
-def get_dataset(name:str, **kwargs) -> ImageDataset:
-    "The dataset registered as `name`, made by its factory with `kwargs`"
+def get_dataset(name:str, # a registered name, or `name:ARG` for a factory that takes one argument (a folder)
+                **kwargs) -> ImageDataset:
+    "The dataset registered as `name`, made by its factory with `kwargs` (and `ARG` first, for `name:ARG`)"
+    name, sep, arg = name.partition(':')
     if name not in DATASETS: import_nanomm_parts()                 # one of nanomm's own, not imported yet?
     if name not in DATASETS: raise InputError(f"unknown dataset {name!r}; known: {', '.join(sorted(DATASETS))}")
-    return DATASETS[name](**kwargs)
+    return DATASETS[name](arg, **kwargs) if sep else DATASETS[name](**kwargs)
 
 # %% ../nbs/01_data.ipynb #d5e7a007
 @register_dataset('fashion_mnist')
@@ -530,7 +532,7 @@ def _datasets() -> tuple:
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"
-    dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures (see the dataset contract above)
+    dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures; `folder:PATH` for your own (10)
     tasks:tuple = ('text', 'caption') # the tasks training alternates: Shakespeare and captioned pictures (05)
     text_bs:int = 64 # windows of Shakespeare per text batch
     caption_bs:int = 512 # images per caption batch
@@ -551,9 +553,9 @@ class DataConfig:
         small += ['train_images'] if self.train_images is not None and self.train_images < 1 else []
         if small: raise InputError(f'these settings must be positive (batch caps may be 0): {", ".join(small)}')
         for k, choices in (('text_mode', TEXT_MODES), ('validation', VALIDATION), ('dataset', _datasets())):
-            if getattr(self, k) not in choices:
+            if getattr(self, k).partition(':')[0] not in choices:      # `name:ARG` gives its factory an argument
                 raise InputError(f"{k} must be one of {', '.join(map(repr, choices))}, got {getattr(self, k)!r}")
-        bad = [s for s in self.senses if s not in _datasets() or s == self.dataset] + [
+        bad = [s for s in self.senses if s.partition(':')[0] not in _datasets() or s == self.dataset] + [
                s for i, s in enumerate(self.senses) if s in self.senses[:i]]
         if bad: raise InputError(f'senses must name other registered datasets than {self.dataset!r}, each once; '
                                  f'got {bad[0]!r}')

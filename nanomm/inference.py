@@ -309,12 +309,10 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
              text:bool=True,                  # also the text loss on Shakespeare's test split (runs that learned it)
              encoder_dir=None) -> dict:       # the pretrained encoder to score too; None: the run's (`run_dir/encoder`)
-    "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
+    "Exact matches, caption accuracy (lenient, strict), confusion, caption and text losses, encoder accuracy, held out"
     if split not in ('test', 'valid', 'train'):
         raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
     ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
-    if ds.classes is None:
-        raise InputError(f'caption accuracy needs class labels, and dataset {ds.name!r} has none (classes is None)')
     if ds.spec != model.spec:
         raise InputError(f'the model captions pictures of {model.spec}, but dataset {ds.name!r} has {ds.spec}')
     tok, dev, groups = tok or CharTokenizer(), device_of(model), ds.captions
@@ -322,18 +320,21 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     x, y = x[:n_images], y[:n_images]
     feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size, model.spec)   # (N, K, D), once
     caps, scores = caption_features(model, feats, batch_size=batch_size, tok=tok, return_scores=True)
-    r = caption_confusion(caps, y, groups)
+    labelled = ds.classes is not None                  # accuracy by class needs labels; an exact match does not
+    r = caption_confusion(caps, y, groups) if labelled else dict.fromkeys(('accuracy', 'strict_accuracy', 'valid'))
+    exact = sum(c.strip() in groups[int(l)] for c, l in zip(caps, y)) / max(len(y), 1)   # any phrasing of its group
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]
     if text:
         text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
         tasks.append(TextTask(valid=TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False)))
     losses = evaluate_tasks(model, tasks)
-    res = dict(split=split, n_images=len(y), caption_accuracy=r['accuracy'], strict_accuracy=r['strict_accuracy'],
-               shared_captions=r['shared'], shared_caption_share=r['shared'] / len(y), valid_caption_share=r['valid'],
+    res = dict(split=split, n_images=len(y), exact_match=exact, labelled=labelled, caption_accuracy=r['accuracy'],
+               strict_accuracy=r['strict_accuracy'], shared_captions=r.get('shared'),
+               shared_caption_share=r['shared'] / len(y) if labelled else None, valid_caption_share=r['valid'],
                caption_loss=losses['caption_loss'], caption_loss_blog=losses['caption_loss_blog'],
                text_test_loss=losses.get('text_loss'), text_test_bpc=losses.get('text_bpc'),
-               confusion=r['confusion'].tolist(), encoder_accuracy=None, flagged_share=None)
+               confusion=r['confusion'].tolist() if labelled else None, encoder_accuracy=None, flagged_share=None)
     fam = load_familiarity(run_dir) if run_dir is not None else None
     if fam is not None:
         flags = picture_flags(model.encoder, fam, x, spec=model.spec)
@@ -341,7 +342,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     enc_dir = Path(encoder_dir) if encoder_dir is not None else Path(run_dir)/'encoder' if run_dir is not None else None
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)
-        if isinstance(clf, ImageClassifier):
+        if isinstance(clf, ImageClassifier) and labelled:
             res['encoder_accuracy'] = evaluate_classifier(clf, x.to(dev), y.to(dev), spec=model.spec)['acc']
     return res
 

@@ -66,10 +66,12 @@ def _check(self:TrainConfig):
     if unknown: raise InputError(f"unknown task {unknown[0]!r}; registered tasks: {', '.join(RUN_TASKS)}")
     if self.lm.block not in BLOCKS:
         raise InputError(f"unknown lm.block {self.lm.block!r}; registered blocks: {', '.join(BLOCKS)}")
-    longest = max(len(c) for syns in get_dataset(self.data.dataset).captions for c in syns)
+    ds = get_dataset(self.data.dataset)
+    longest, g, j = max((len(c), g, j) for g, syns in enumerate(ds.captions) for j, c in enumerate(syns))
     if 'caption' in self.data.tasks and self.lm.block_size < k + longest:
+        where = f' ({ds.origin(g, j)})' if hasattr(ds, 'origin') else ''     # a dataset that knows where it was
         raise InputError(f'lm.block_size must be at least {k + longest}: {k} image token(s) and a caption of up to '
-                         f'{longest} characters')
+                         f'{longest} characters{where}')
     for s in self.data.senses: self.sense_config(s)                   # each sense's settings work too
 
 @patch(as_prop=True)

@@ -85,3 +85,10 @@ def load(cls:CharTokenizer, path):
     try: d = json.loads(Path(path).read_text())
     except json.JSONDecodeError as e: raise InputError(f'{path} is not valid JSON: {e}') from None
     return cls.from_dict(d)
+
+# %% ../nbs/00_tokenizer.ipynb #f01d0a02
+@patch(cls_method=True)
+def for_captions(cls:CharTokenizer, groups:list): # per caption group, its phrasings
+    "The default vocabulary if every caption's characters are in it, else one from Shakespeare's and the captions'"
+    chars = set(SHAKESPEARE_CHARS).union(*(c for syns in groups for c in syns))
+    return cls() if len(chars) == len(SHAKESPEARE_CHARS) else cls.from_text(SHAKESPEARE_CHARS + ''.join(chars))

@@ -54,7 +54,8 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
         ds = get_dataset(cfg.data.dataset)
         enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
                                      len(ds.captions), device=su.device, spec=cfg.spec, dataset=ds)
-        if su.main: save_encoder(enc if isinstance(enc, ImageClassifier) else enc.encoder, enc_dir, hist, cfg.spec)
+        enc = enc if isinstance(enc, ImageClassifier) else enc.encoder    # another way's model: its encoder
+        if su.main: save_encoder(enc, enc_dir, hist, cfg.spec)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g
@@ -108,9 +109,10 @@ def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
 def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, cfg:TrainConfig,
                quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
     "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
-    groups = get_dataset(cfg.data.dataset).captions
-    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000], len(groups),
-                          spec=model.spec)
+    ds = get_dataset(cfg.data.dataset)
+    groups, y = ds.captions, data['caption_y'][:20_000]
+    classes = (y, len(groups)) if ds.classes is not None else (torch.zeros_like(y), 1)   # no labels: one cloud
+    fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], *classes, spec=model.spec)
     fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x'], spec=model.spec).float().cpu(),
                                       quantile)
     t0 = time.perf_counter()
@@ -233,7 +235,8 @@ def train(cfg:TrainConfig, # what to train and how
     _check_world(cfg, su.dist.world)
     with _lock(run_dir, su.dist), su.deterministic():
         state = _start_state(cfg, run_dir, resume)
-        tok = CharTokenizer()
+        groups = [g for name in (cfg.data.dataset, *cfg.data.senses) for g in get_dataset(name).captions]
+        tok = CharTokenizer.for_captions(groups)                 # Shakespeare's, unless the captions need more
         data = data if data is not None else load_run_data(cfg, tok, root)
         enc = _run_encoder(cfg, run_dir, state is not None, data, su, progress).to(su.device)
         feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens, spec=cfg.spec)
