@@ -11,7 +11,8 @@ processes, median per phase, in the command's order: starting Python (`python -c
 parsing the arguments, importing torch, importing the other nanomm modules the command uses, reading the run's settings, reading the picture, loading the model, captioning,
 flagging blank or unfamiliar pictures, printing, and what is left; and lists the slowest imports of one caption
 (`python -X importtime`). Prints one JSON line and writes it to --out. `--src DIR` measures the nanomm in the folder DIR
-(another checkout, e.g. `git archive COMMIT | tar -x -C DIR`) instead of this one. The caches are a temporary folder
+(another checkout, e.g. `git archive COMMIT | tar -x -C DIR`) instead of this one; every process runs in a
+temporary folder, so that the current folder's nanomm is not the one imported. The caches are a temporary folder
 ($NANOMM_CACHE), so your runs and your last run are not touched; the data comes from $NANOMM_DATA or the cache.
 """
 import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
@@ -52,6 +53,7 @@ def timed(mod, name, phase):
         try: return f(*a, **kw)
         finally: lap(phase)
     setattr(mod, name, g)
+    if mod is not cli and getattr(cli, name, None) is f: setattr(cli, name, g)   # a cli that imported it by name
 for mod, name, phase in [(cli, '_run_dataset', 'read_settings'), (cli, 'open_pictures', 'read_picture'),
                          (cli, 'open_samples', 'read_picture'), (cli, '_stack', 'read_picture'),
                          (mm, 'load_model', 'load_model'), (inf, 'caption_confidence', 'caption'),
@@ -68,26 +70,26 @@ MODULES = ("import atexit, runpy, sys; f = sys.argv.pop(1); atexit.register(lamb
            "sorted(m for m in sys.modules if m.startswith('nanomm'))))); "
            "runpy.run_module('nanomm.cli', run_name='__main__', alter_sys=True)")
 
-def child(args, env) -> tuple:
+def child(args, env, cwd) -> tuple:
     "Wall seconds, peak resident MiB and exit code of the process `args`"
     t0 = time.perf_counter()
-    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
     return wall, ru.ru_maxrss / 1024, p.returncode                    # Linux: ru_maxrss is in KiB
 
-def median_of(args, env, n:int, code:int=0) -> dict:
+def median_of(args, env, cwd, n:int, code:int=0) -> dict:
     "The median wall time and peak memory of `n` runs of `args`, which must exit with `code`"
-    runs = [child(args, env) for _ in range(n)]
+    runs = [child(args, env, cwd) for _ in range(n)]
     bad = [r[2] for r in runs if r[2] != code]
     if bad: sys.exit(f'{" ".join(args)} exited with {bad[0]}, not {code}')
     return {'wall_s': round(statistics.median(r[0] for r in runs), 3),
             'peak_rss_mib': round(statistics.median(r[1] for r in runs), 1)}
 
-def slowest_imports(args, env, k:int=8) -> list:
+def slowest_imports(args, env, cwd, k:int=8) -> list:
     "The `k` imports of `args` that took longest themselves (`python -X importtime`), as [module, ms]"
-    r = subprocess.run([sys.executable, '-X', 'importtime', *args], capture_output=True, text=True, env=env)
+    r = subprocess.run([sys.executable, '-X', 'importtime', *args], capture_output=True, text=True, env=env, cwd=cwd)
     rows = []
     for line in r.stderr.splitlines():
         if not line.startswith('import time:') or 'self [us]' in line: continue
@@ -99,7 +101,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--run', default=None, help='a run to caption with (default: train a tiny one)')
     ap.add_argument('--repeat', type=int, default=5, help='fresh processes per measurement (the median is kept)')
-    ap.add_argument('--src', default=str(ROOT), help='the checkout whose nanomm is measured (default: this one)')
+    ap.add_argument('--src', type=lambda d: str(Path(d).resolve()), default=str(ROOT), help='the checkout whose nanomm is measured (default: this one)')
     ap.add_argument('--label', default=None, help='what is measured, for the record (default: the git commit of --src)')
     ap.add_argument('--out', default=None, help='JSON file to write (default: print only)')
     a = ap.parse_args()
@@ -111,7 +113,7 @@ def main():
     if run is None:
         run = str(tmp/'run')
         r = subprocess.run([*cli, 'train', '--preset', 'quick', '--out', run, *TINY], capture_output=True, text=True,
-                           env=env)
+                           env=env, cwd=tmp)
         if r.returncode: sys.exit(f'training the tiny run failed:\n{r.stderr[-2000:]}')
     from PIL import Image, ImageDraw
     pic = tmp/'shirt.png'
@@ -127,14 +129,15 @@ def main():
            'commands': {}}
     for name, args, code in [('help', ['--help'], 0), ('train_help', ['train', '--help'], 0),
                              ('argument_error', ['train', '--optim.epochs', 'x'], 2), ('caption', caption, 0)]:
-        res['commands'][name] = median_of([*cli, *args], env, a.repeat, code)
-    res['commands']['python_only'] = median_of([sys.executable, '-c', 'pass'], env, a.repeat)
+        res['commands'][name] = median_of([*cli, *args], env, tmp, a.repeat, code)
+    res['commands']['python_only'] = median_of([sys.executable, '-c', 'pass'], env, tmp, a.repeat)
     mods = tmp/'modules.txt'
-    subprocess.run([sys.executable, '-c', MODULES, str(mods), *caption], env=env, capture_output=True, check=True)
+    subprocess.run([sys.executable, '-c', MODULES, str(mods), *caption], env=env, cwd=tmp, capture_output=True,
+                   check=True)
     phases = []
     for i in range(a.repeat):
         out = tmp/f'phases{i}.json'
-        subprocess.run([sys.executable, '-c', DRIVER, str(out), mods.read_text(), *caption], env=env,
+        subprocess.run([sys.executable, '-c', DRIVER, str(out), mods.read_text(), *caption], env=env, cwd=tmp,
                        capture_output=True, check=True)
         phases.append(json.loads(out.read_text())['phases'])
     names = ['import_cli', 'parse', 'import_torch', 'import_nanomm', 'read_settings', 'read_picture', 'load_model', 'caption', 'flags',
@@ -142,7 +145,7 @@ def main():
     res['caption_phases_s'] = {'python_start': res['commands']['python_only']['wall_s'],
                                **{n: round(statistics.median(p.get(n, 0.) for p in phases), 3) for n in names}}
     res['caption_nanomm_modules'] = mods.read_text().split(',')
-    res['caption_slowest_imports_ms'] = slowest_imports(['-m', 'nanomm.cli', *caption], env)
+    res['caption_slowest_imports_ms'] = slowest_imports(['-m', 'nanomm.cli', *caption], env, tmp)
     line = json.dumps(res)
     print(line)
     if a.out:
