@@ -5,15 +5,16 @@
 Runs each command `--repeat` times in a fresh process, as `python -m nanomm.cli ...` (what the `nanomm` script runs):
 `--help`, `train --help`, an argument error (`train --optim.epochs x`) and `caption PICTURE --run RUN`, where PICTURE
 is a 28x28 PNG it draws and RUN a tiny run it trains first in a temporary folder (1 layer of 16, one epoch of 2 text
-and 2 caption batches, no encoder pretraining) unless --run names one. For each it reports the median wall time and the
-median peak resident memory (the child's own `ru_maxrss`). It then breaks one caption down, `--repeat` times in fresh
-processes, median per phase, in the command's order: starting Python (`python -c pass`), importing `nanomm.cli`,
-parsing the arguments, importing torch, importing the other nanomm modules the command uses, reading the run's settings, reading the picture, loading the model, captioning,
-flagging blank or unfamiliar pictures, printing, and what is left; and lists the slowest imports of one caption
-(`python -X importtime`). Prints one JSON line and writes it to --out. `--src DIR` measures the nanomm in the folder DIR
-(another checkout, e.g. `git archive COMMIT | tar -x -C DIR`) instead of this one; every process runs in a
-temporary folder, so that the current folder's nanomm is not the one imported. The caches are a temporary folder
-($NANOMM_CACHE), so your runs and your last run are not touched; the data comes from $NANOMM_DATA or the cache.
+and 2 caption batches, no encoder pretraining) unless --run names one. For each it reports the median wall time and
+the median peak resident memory (the child's own `ru_maxrss`). It then breaks one caption down, `--repeat` times in
+fresh processes, median per phase, in the command's order: starting Python (`python -c pass`), importing `nanomm.cli`,
+parsing the arguments, importing torch, importing the other nanomm modules the command uses, reading the run's
+settings, reading the picture, loading the model, captioning, flagging blank or unfamiliar pictures, printing, and
+what is left; and lists the slowest imports of one caption (`python -X importtime`). Prints one JSON line and writes
+it to --out. `--src DIR` measures the nanomm in the folder DIR (another checkout, e.g. `git archive COMMIT | tar -x -C
+DIR`) instead of this one; every process runs in a temporary folder, so that the current folder's nanomm is not the
+one imported. The caches are a temporary folder ($NANOMM_CACHE), so your runs and your last run are not touched; the
+data comes from $NANOMM_DATA or the cache.
 """
 import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -101,7 +102,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--run', default=None, help='a run to caption with (default: train a tiny one)')
     ap.add_argument('--repeat', type=int, default=5, help='fresh processes per measurement (the median is kept)')
-    ap.add_argument('--src', type=lambda d: str(Path(d).resolve()), default=str(ROOT), help='the checkout whose nanomm is measured (default: this one)')
+    ap.add_argument('--src', type=lambda d: str(Path(d).resolve()), default=str(ROOT),
+                    help='the checkout whose nanomm is measured (default: this one)')
     ap.add_argument('--label', default=None, help='what is measured, for the record (default: the git commit of --src)')
     ap.add_argument('--out', default=None, help='JSON file to write (default: print only)')
     a = ap.parse_args()
@@ -140,8 +142,8 @@ def main():
         subprocess.run([sys.executable, '-c', DRIVER, str(out), mods.read_text(), *caption], env=env, cwd=tmp,
                        capture_output=True, check=True)
         phases.append(json.loads(out.read_text())['phases'])
-    names = ['import_cli', 'parse', 'import_torch', 'import_nanomm', 'read_settings', 'read_picture', 'load_model', 'caption', 'flags',
-             'print', 'other']
+    names = ['import_cli', 'parse', 'import_torch', 'import_nanomm', 'read_settings', 'read_picture', 'load_model',
+             'caption', 'flags', 'print', 'other']
     res['caption_phases_s'] = {'python_start': res['commands']['python_only']['wall_s'],
                                **{n: round(statistics.median(p.get(n, 0.) for p in phases), 3) for n in names}}
     res['caption_nanomm_modules'] = mods.read_text().split(',')

@@ -4,7 +4,8 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, contextlib, hashlib, importlib, json, math, os, shutil, signal, sys, threading, time, traceback, warnings
+import argparse, contextlib, hashlib, importlib, json, math, os, shutil, signal, sys, threading, time, traceback
+import warnings
 from dataclasses import fields, MISSING
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,7 +69,7 @@ def open_picture(path):
     return ImageOps.exif_transpose(im)
 
 def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
-    "A uint8 picture of `spec` (Fashion-MNIST's if None) from a PIL image: grey (H, W), a light object on black, or colour (C, H, W)"
+    "A uint8 picture of `spec` (None: Fashion-MNIST's) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
     import numpy as np, torch
     from PIL import Image, ImageOps
     from nanomm.data import FMNIST_SPEC
@@ -151,7 +152,9 @@ def _field_type(f) -> str:
     t = f.type if isinstance(f.type, str) else getattr(f.type, '__name__', str(f.type))
     return t.replace(' ', '')
 
-def _as_tuple(s:str) -> tuple: return tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
+def _as_tuple(s:str) -> tuple:
+    "`'24,16'` as `(24, 16)`; words stay strings"
+    return tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
 
 class _Opt:
     "Converts a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...); saved by its `t`"
@@ -352,7 +355,7 @@ def _from_json(v):
     return {'int': int, 'float': float, 'str': str}[v['builtin']] if 'builtin' in v else getattr(argparse, v['action'])
 
 def parser_calls() -> list:
-    "The calls that make the parser, each `[on, method, args, kwargs]`; `on` is the index of the call that made its object"
+    "The calls that make the parser, each `[on, method, args, kwargs]`; `on` indexes the call that made its object"
     calls = []
     make_parser(lambda **kw: _Recorder(calls).ArgumentParser(**kw))
     return calls
