@@ -69,7 +69,7 @@ def open_picture(path):
     return ImageOps.exif_transpose(im)
 
 def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
-    "A uint8 picture of `spec` (None: Fashion-MNIST's) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
+    "A uint8 picture of `spec` (None: Fashion-MNIST) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
     import numpy as np, torch
     from PIL import Image, ImageOps
     from nanomm.data import FMNIST_SPEC
