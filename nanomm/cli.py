@@ -4,36 +4,36 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, contextlib, json, math, os, shutil, signal, sys, threading, time, traceback, warnings
+import argparse, contextlib, hashlib, importlib, json, math, os, shutil, signal, sys, threading, time, traceback
+import warnings
 from dataclasses import fields, MISSING
 from pathlib import Path
-import numpy as np, torch
-from fastcore.docments import docments
+from typing import TYPE_CHECKING
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, atomic_write, build_config, import_modules, read_config
-from .tokenizer import CharTokenizer
-from .data import cache_dir, get_dataset, check_splits, ImageSpec, FMNIST_SPEC, CAPTIONS, DataConfig
-from .vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
-                           feature_cache, encoders, encoder_config, encoder_for_spec)
-from .hardware import HardwareConfig
-from .run import TrainConfig, PRESETS, LEGACY, flat, nest, merge, _parts, history_tasks
-from .checkpoint import RunLock, load_train_state
-from .train import train
-from .multimodal import load_model
-from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
+# the rest of nanomm, and torch with it, is imported by the functions that use it: `nanomm --help` needs neither
+if TYPE_CHECKING:                                       # for the annotations only
+    import torch
+    from nanomm.data import ImageSpec
+    from nanomm.run import TrainConfig
+
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
            'resolve_run', 'open_picture', 'picture_tensor', 'load_image_file', 'expand_images', 'open_pictures',
-           'open_samples', 'load_images', 'config_options', 'given_settings', 'make_parser', 'cmd_pretrain_encoder',
-           'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
+           'open_samples', 'load_images', 'config_options', 'given_settings', 'make_parser', 'parser_calls', 'replay',
+           'spec_file', 'sources_hash', 'save_parser_spec', 'load_parser', 'cmd_pretrain_encoder', 'cmd_train',
+           'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
            'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(InputError):
     "An error in what was typed on the command line, reported in one line"
 
-def last_run_file() -> Path: return cache_dir()/'last_run'
+def last_run_file() -> Path:
+    "The file that records the most recent run"
+    from nanomm.data import cache_dir
+    return cache_dir()/'last_run'
 
 def remember_run(run_dir):
     "Record `run_dir` as the most recent run"
@@ -69,9 +69,12 @@ def open_picture(path):
         raise CLIError(f'{path}: not a readable image ({type(e).__name__})') from None
     return ImageOps.exif_transpose(im)
 
-def picture_tensor(im, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
-    "A uint8 picture of `spec` from a PIL image: grey (H, W), a light object on black, or colour (C, H, W)"
+def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
+    "A uint8 picture of `spec` (None: Fashion-MNIST) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
+    import numpy as np, torch
     from PIL import Image, ImageOps
+    from nanomm.data import FMNIST_SPEC
+    spec = FMNIST_SPEC if spec is None else spec
     if spec.channels not in (1, 3): raise CLIError(f'pictures of {spec.channels} channels cannot be read from files')
     # 16-bit or float greyscale: scale to 0..255 first
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
@@ -92,7 +95,7 @@ def picture_tensor(im, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
     im = ImageOps.pad(im, (W, H), method=Image.Resampling.LANCZOS, color=0)
     return torch.from_numpy(np.array(im, dtype=np.uint8))           # (H, W)
 
-def load_image_file(path, spec:ImageSpec=FMNIST_SPEC) -> torch.Tensor:
+def load_image_file(path, spec:ImageSpec|None=None) -> torch.Tensor:
     "A uint8 picture of `spec` from a picture file; for Fashion-MNIST (28, 28) grayscale, a light object on black"
     return picture_tensor(open_picture(path), spec)
 
@@ -131,12 +134,15 @@ def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
         else: ok.append(p)
     return ok, samples, errors
 
-def _stack(pics:list, spec:ImageSpec) -> torch.Tensor:
-    "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec`"
+def _stack(pics:list, spec:ImageSpec|None=None) -> torch.Tensor:
+    "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec` (Fashion-MNIST's if None)"
+    import torch
+    from nanomm.data import FMNIST_SPEC
+    spec = FMNIST_SPEC if spec is None else spec
     imgs = [picture_tensor(im, spec) for im in pics]
     return torch.stack(imgs) if imgs else torch.zeros(0, *spec.shapes[-1], dtype=torch.uint8)
 
-def load_images(paths:list, spec:ImageSpec=FMNIST_SPEC) -> tuple[list[Path], torch.Tensor, list[str]]:
+def load_images(paths:list, spec:ImageSpec|None=None) -> tuple[list[Path], torch.Tensor, list[str]]:
     "The files that loaded, their images (N, 28, 28) (or of `spec`) and one error message per file that did not"
     ok, pics, errors = open_pictures(paths)
     return ok, _stack(pics, spec), errors
@@ -147,15 +153,23 @@ def _field_type(f) -> str:
     t = f.type if isinstance(f.type, str) else getattr(f.type, '__name__', str(f.type))
     return t.replace(' ', '')
 
-def _parse_opt(t:str):
-    "A converter from a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...)"
-    base = t.split('|')[0]
-    conv = {'int': int, 'float': float, 'str': str}.get(base, str)
-    as_tuple = lambda s: tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
-    if base == 'tuple': return as_tuple
-    if 'tuple' in t.split('|'): return lambda s: as_tuple(s) if ',' in s else conv(s)   # `28`, or `24,16`
-    if 'None' in t: return lambda s: None if s.lower() == 'none' else conv(s)
-    return conv
+def _as_tuple(s:str) -> tuple:
+    "`'24,16'` as `(24, 16)`; words stay strings"
+    return tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
+
+class _Opt:
+    "Converts a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...); saved by its `t`"
+    def __init__(self, t:str): self.t, self.__name__ = t, t.split('|')[0]   # argparse's errors name the type
+    def __repr__(self): return f'_Opt({self.t!r})'
+    def __call__(self, s:str):
+        ts = self.t.split('|')
+        conv = {'int': int, 'float': float, 'str': str}.get(ts[0], str)
+        if ts[0] == 'tuple': return _as_tuple(s)
+        if 'tuple' in ts: return _as_tuple(s) if ',' in s else conv(s)   # `28`, or `24,16`
+        if 'None' in self.t: return None if s.lower() == 'none' else conv(s)
+        return conv(s)
+
+def _parse_opt(t:str) -> _Opt: return _Opt(t)
 
 def _show(v) -> str: return ','.join(map(str, v)) if isinstance(v, tuple) else str(v)
 
@@ -171,10 +185,13 @@ SET_BY_RUN = ('lm.vocab_size', 'pretrain.seed')   # what a run decides itself: t
 
 def _classes(part:str) -> list:
     "The config classes that can fill `part` of a `TrainConfig`: for the encoder, every registered kind's"
+    from nanomm.vision import encoders
+    from nanomm.run import _parts
     return [c for c, _ in encoders().values()] if part == 'encoder' else [_parts()[part]]
 
 def _default_help(part:str, name:str, owners:list, presets:dict) -> str:
     "'default: 30; quick: 8' for one setting, per encoder kind where kinds differ"
+    from nanomm.run import flat
     if part == 'encoder': text = '; '.join(f'{c.kind}: {_show(f.default)}' for c, f in owners)
     else: text = _show(owners[0][1].default)
     for n, p in presets.items():
@@ -187,6 +204,8 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
                    aliases:dict|None=None, # other spellings, `{'epochs': 'optim.epochs'}`, accepted but not listed
                    skip:tuple=()): # settings not to offer, as dotted names
     "An option `--PART.NAME` per setting of each of `parts` (every registered encoder kind's), one group per part"
+    from fastcore.docments import docments
+    from nanomm.vision import encoders
     presets, dests = presets or {}, {}
     for part in parts:
         g = p.add_argument_group(f'{part} ({", ".join(c.__name__ for c in _classes(part))})')
@@ -213,21 +232,29 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
 
 def given_settings(a:argparse.Namespace, top:tuple=()) -> dict:
     "The settings given as options, nested by part (`{'optim': {'epochs': 2}}`), and those of `top` given"
+    from nanomm.run import nest
     return nest({k: v for k, v in vars(a).items() if '.' in k or k in top})
 
 # %% ../nbs/07_cli.ipynb #4cc3563d
 _DATA_HELP = 'folder with tinyshakespeare/ and fashion_mnist/ (default: $NANOMM_DATA, ~/.cache/nanomm, then download)'
 _RUN_HELP = 'run directory (default: the last run `nanomm train` wrote, recorded in $NANOMM_CACHE or ~/.cache/nanomm)'
 _DEVICE_HELP = 'cuda, mps or cpu (default: the best available)'
-_PRETRAIN_ALIASES = {**{k: v for k, v in LEGACY.items() if v.startswith('encoder.')},   # the spellings of 0.1.0
-                     **{f.name: f'pretrain.{f.name}' for f in fields(PretrainConfig)},
-                     **{f.name: f'hardware.{f.name}' for f in fields(HardwareConfig) if f.name != 'device'}}
-_TRAIN_ALIASES = {k: v for k, v in LEGACY.items() if v not in ('encoder_dir', 'hardware.device')}
 
-def make_parser() -> argparse.ArgumentParser:
-    "The `nanomm` argument parser"
-    p = argparse.ArgumentParser(prog='nanomm', description='nanomm: a teaching-grade tiny LLaVA that captions '
+def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "The `nanomm` argument parser, made from the configs (`new` makes its root: a `_Recorder` saves it, see below)"
+    from fastcore.docments import docments
+    from nanomm import __version__
+    from nanomm.data import DataConfig
+    from nanomm.vision import PretrainConfig
+    from nanomm.hardware import HardwareConfig
+    from nanomm.run import TrainConfig, PRESETS, LEGACY, _parts
+    pretrain_aliases = {**{k: v for k, v in LEGACY.items() if v.startswith('encoder.')},   # the spellings of 0.1.0
+                        **{f.name: f'pretrain.{f.name}' for f in fields(PretrainConfig)},
+                        **{f.name: f'hardware.{f.name}' for f in fields(HardwareConfig) if f.name != 'device'}}
+    train_aliases = {k: v for k, v in LEGACY.items() if v not in ('encoder_dir', 'hardware.device')}
+    p = new(prog='nanomm', description='nanomm: a teaching-grade tiny LLaVA that captions '
                                 'Fashion-MNIST and writes Shakespeare. `nanomm COMMAND --help` documents each command.')
+    p.add_argument('--version', action='version', version=f'nanomm {__version__}')
     p.add_argument('--debug', action='store_true',
                    help='show the full traceback of any error, not one line (or set NANOMM_DEBUG=1)')
     p.add_argument('--plugin', action='append', default=[], metavar='MODULE',
@@ -241,7 +268,7 @@ def make_parser() -> argparse.ArgumentParser:
                                     'labels, whose pictures set the encoder\'s channels and size.')
     pe.add_argument('--out', default=None, help='folder to save it in (default: runs/encoder-DATE-TIME)')
     pe.add_argument('--device', default=argparse.SUPPRESS, dest='hardware.device', metavar='DEVICE', help=_DEVICE_HELP)
-    config_options(pe, ('encoder', 'pretrain', 'hardware'), aliases=_PRETRAIN_ALIASES, skip=('hardware.device',))
+    config_options(pe, ('encoder', 'pretrain', 'hardware'), aliases=pretrain_aliases, skip=('hardware.device',))
     pe.add_argument('--data', default=None, help=_DATA_HELP)
     pe.add_argument('--data.dataset', dest='data.dataset', default=argparse.SUPPRESS, metavar='NAME',
                     help=f"{docments(DataConfig)['dataset']} (default: fashion_mnist)")
@@ -260,7 +287,7 @@ def make_parser() -> argparse.ArgumentParser:
     pt.add_argument('--encoder-dir', default=argparse.SUPPRESS, metavar='FOLDER',
                     help=docments(TrainConfig)['encoder_dir'] + ' (default: pretrain one)')
     pt.add_argument('--encoder', dest='encoder_dir', default=argparse.SUPPRESS, help=argparse.SUPPRESS)   # 0.1.0's
-    config_options(pt, ('encoder', *_parts()), PRESETS, _TRAIN_ALIASES, skip=(*SET_BY_RUN, 'hardware.device'))
+    config_options(pt, ('encoder', *_parts()), PRESETS, train_aliases, skip=(*SET_BY_RUN, 'hardware.device'))
 
     pc = sub.add_parser('caption', help='caption picture files',
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
@@ -304,6 +331,69 @@ def make_parser() -> argparse.ArgumentParser:
                     help='delete the cached encoder features (they are recomputed when needed)')
     return p
 
+# %% ../nbs/07_cli.ipynb #c1f0a5e2
+class _Recorder:
+    "Stands in for the parser, its groups and subparsers while `make_parser` runs, recording each call as JSON"
+    def __init__(self, calls:list, on:int|None=None): self.calls, self.on = calls, on
+    def __getattr__(self, name):
+        def record(*args, **kw):
+            self.calls.append([self.on, name, [_to_json(v) for v in args], {k: _to_json(v) for k, v in kw.items()}])
+            return _Recorder(self.calls, len(self.calls) - 1)      # what the call made: a group, a subparser
+        return record
+
+def _to_json(v):
+    "An argument of an argparse call as JSON: a converter or an action class by its name"
+    if isinstance(v, _Opt): return {'opt': v.t}
+    if isinstance(v, type): return {'builtin': v.__name__} if v in (int, float, str) else {'action': v.__name__}
+    if v is None or isinstance(v, (str, int, float, bool)): return v
+    if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in v): return list(v)
+    raise TypeError(f'cannot save {v!r} as an argument of argparse')
+
+def _from_json(v):
+    if v == argparse.SUPPRESS: return argparse.SUPPRESS    # argparse checks it with `is`
+    if not isinstance(v, dict): return v
+    if 'opt' in v: return _Opt(v['opt'])
+    return {'int': int, 'float': float, 'str': str}[v['builtin']] if 'builtin' in v else getattr(argparse, v['action'])
+
+def parser_calls() -> list:
+    "The calls that make the parser, each `[on, method, args, kwargs]`; `on` indexes the call that made its object"
+    calls = []
+    make_parser(lambda **kw: _Recorder(calls).ArgumentParser(**kw))
+    return calls
+
+def replay(calls:list) -> argparse.ArgumentParser:
+    "The parser that `calls` (from `parser_calls`) make"
+    made = []
+    for on, name, args, kw in calls:
+        f = argparse.ArgumentParser if on is None else getattr(made[on], name)
+        made.append(f(*map(_from_json, args), **{k: _from_json(v) for k, v in kw.items()}))
+    return made[0]
+
+# %% ../nbs/07_cli.ipynb #c1f0a5e5
+def spec_file() -> Path: return Path(importlib.import_module('nanomm').__path__[0])/'cli_spec.json'
+
+def sources_hash() -> str:
+    "A hash of nanomm's modules: the configs, presets and parts the parser is made from"
+    h = hashlib.sha256()
+    for f in sorted(spec_file().parent.glob('*.py')):
+        if f.name != '_modidx.py': h.update(f.name.encode() + b'\0' + f.read_bytes())
+    return h.hexdigest()[:16]
+
+def save_parser_spec(path=None) -> Path:
+    "Write the parser's calls and `sources_hash()` to `path` (default: `spec_file()`), one call a line"
+    path = Path(path or spec_file())
+    lines = ',\n'.join(json.dumps(c) for c in parser_calls())
+    atomic_write(path, f'{{"sources": "{sources_hash()}", "calls": [\n{lines}\n]}}\n'.encode())
+    return path
+
+def load_parser() -> argparse.ArgumentParser:
+    "The parser replayed from `spec_file()` if it was saved from these sources and torch is not imported; else made"
+    if 'torch' not in sys.modules:                      # no part is registered without torch: nanomm's own are saved
+        try: spec = json.loads(spec_file().read_text())
+        except (OSError, ValueError): spec = None
+        if isinstance(spec, dict) and spec.get('sources') == sources_hash(): return replay(spec['calls'])
+    return make_parser()
+
 # %% ../nbs/07_cli.ipynb #d0b227d5
 def _device(name): 
     "The device `name`, checked (a one-line error for an unknown or missing device)"
@@ -320,6 +410,11 @@ def _check_data(a):
 
 def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
+    import torch
+    from nanomm.data import get_dataset, check_splits
+    from nanomm.vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
+                               encoder_config, encoder_for_spec)
+    from nanomm.hardware import HardwareConfig
     _check_data(a)
     g = given_settings(a)
     name = g.get('data', {}).get('dataset', 'fashion_mnist')
@@ -349,6 +444,12 @@ def cmd_pretrain_encoder(a):
 # %% ../nbs/07_cli.ipynb #d0b227d6
 def cmd_train(a):
     "Train a run (or continue one), then show a few captions"
+    import torch
+    from nanomm.data import get_dataset
+    from nanomm.run import TrainConfig, merge, history_tasks
+    from nanomm.checkpoint import load_train_state
+    from nanomm.train import train
+    from nanomm.inference import caption_images
     _check_data(a)
     overrides = given_settings(a, ('seed', 'encoder_dir'))  # only the options given
     # continue with the run's own settings; options given still apply
@@ -389,7 +490,9 @@ def cmd_train(a):
           f'last epoch: validation loss (nats/char) {losses}')
     ds = get_dataset(cfg.data.dataset)
     s = ds.splits(cfg.data.validation, a.data, test=False)
-    caps = caption_images(model, s['valid_x'][:6], tok=CharTokenizer.for_captions(ds.captions))   # the run's vocabulary
+    from nanomm.tokenizer import CharTokenizer
+    tok = CharTokenizer.from_dict(read_config(out)['tokenizer'])    # the run's vocabulary
+    caps = caption_images(model, s['valid_x'][:6], tok=tok)
     named = [f'{c!r} ({ds.classes[int(l)] if ds.classes else int(l)})' for c, l in zip(caps, s['valid_y'])]
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
@@ -403,6 +506,7 @@ def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0
 
 def _readers(run) -> list:
     "(sense, dataset) for each kind of input the run reads, its pictures (sense None) first; [(None, None)] if unknown"
+    from nanomm.data import get_dataset
     try: cfg = run_settings(read_config(resolve_run(run)))
     except Exception: return [(None, None)]
     return [(None, get_dataset(cfg.data.dataset)), *((s, get_dataset(s)) for s in cfg.data.senses)]
@@ -427,6 +531,10 @@ def _read_inputs(paths:list, ds) -> tuple:
 
 def cmd_caption(a):
     "Caption picture files (or the files a run's dataset or senses read, such as recordings); report what could not be read"
+    import torch
+    from nanomm.data import FMNIST_SPEC, CAPTIONS
+    from nanomm.multimodal import load_model
+    from nanomm.inference import caption_confidence, load_familiarity, picture_flags
     groups = [(s, ds, *_read_inputs(p, ds)) for (s, ds), p in _routes(a.images, _readers(a.run))]   # before the model
     n_ok, errors = sum(len(g[2]) for g in groups), [e for g in groups for e in g[4]]
     if errors and not n_ok and len(errors) == 1: raise CLIError(errors[0])
@@ -452,12 +560,18 @@ def cmd_caption(a):
 
 def cmd_generate(a):
     "Write text after a prompt"
+    from nanomm.multimodal import load_model
+    from nanomm.inference import generate_text
     if a.seed is not None and not 0 <= a.seed < 2**63: raise CLIError(f'--seed must be in [0, 2**63), got {a.seed}')
     model, tok, _ = load_model(resolve_run(a.run), _device(a.device))
     print(generate_text(model, a.prompt, a.max_new_tokens, a.temperature, a.top_k, a.seed, tok))
 
 def cmd_eval(a):
     "Measure a run on held-out data"
+    from nanomm.data import get_dataset, CAPTIONS
+    from nanomm.checkpoint import RunLock
+    from nanomm.multimodal import load_model
+    from nanomm.inference import evaluate
     _check_data(a)
     run = resolve_run(a.run)
     model, tok, conf = load_model(run, _device(a.device))
@@ -513,6 +627,7 @@ def _text_loss(r:dict) -> str:
 
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"
+    from nanomm.run import TrainConfig
     import_modules(conf.get('modules', []))                # the modules that register the run's parts
     return TrainConfig.from_dict(conf['train']) if 'train' in conf else TrainConfig()
 
@@ -529,6 +644,8 @@ def _size(p:Path) -> int:
 
 def cmd_cache(a):
     "List (or clear) the cache folder"
+    from nanomm.data import cache_dir
+    from nanomm.vision import feature_cache
     root, feats = cache_dir(), feature_cache()
     if a.clear and feats.exists():
         n, size = len(list(feats.iterdir())), _size(feats)
@@ -550,12 +667,16 @@ COMMANDS = {'pretrain-encoder': cmd_pretrain_encoder, 'train': cmd_train, 'capti
 # so is running out of memory; anything else is most likely a bug in nanomm and shows its traceback
 USER_ERRORS = (InputError, OSError)
 
-_OOM = (getattr(torch, 'OutOfMemoryError', torch.cuda.OutOfMemoryError),)
+def _out_of_memory(e:Exception) -> bool:
+    "Whether `e` says the machine ran out of memory (torch's error for a GPU, the system's for the CPU)"
+    torch = sys.modules.get('torch')                    # a process that never imported torch ran no model
+    oom = getattr(torch, 'OutOfMemoryError', None) or getattr(getattr(torch, 'cuda', None), 'OutOfMemoryError', None)
+    return (oom is not None and isinstance(e, oom)) or "can't allocate memory" in str(e)
 
 def _report(e:Exception) -> int:
     "Print `e` as one line if it is the user's to fix, else with its traceback; the exit status"
     if isinstance(e, USER_ERRORS): msg = str(e)
-    elif isinstance(e, _OOM) or "can't allocate memory" in str(e):
+    elif _out_of_memory(e):
         msg = 'out of memory: try smaller batches (--data.text-bs, --data.caption-bs, --pretrain.bs) or a smaller model'
     elif _world() > 1 and not _main_process() and isinstance(e, RuntimeError):
         msg = f'process {os.environ.get("RANK")} stopped because another process failed ({str(e).splitlines()[0]})'
@@ -583,6 +704,8 @@ def _stop_if_asked(epoch:int, step:int):
 def _interrupted(a, stopped:bool) -> int:
     "Say (on the first process) that the command was stopped and how to continue a run; the exit status"
     out, hint = getattr(a, 'out_dir', None), ''
+    from nanomm.run import TrainConfig
+    from nanomm.checkpoint import load_train_state
     if a.cmd == 'train' and out is not None and (out/'train_state.pt').exists():
         try: s = load_train_state(out)
         except (InputError, OSError): s = None
@@ -616,7 +739,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else [str(x) for x in argv]
     try: load_plugins(argv)
     except InputError as e: return _report(e)
-    p = make_parser()
+    p = load_parser()
     a = p.parse_args(argv)
     if a.cmd is None:
         p.print_help()

@@ -6,8 +6,9 @@
 from __future__ import annotations
 import contextlib, dataclasses, functools, importlib, io, json, os, re, signal, tempfile, threading
 from pathlib import Path
-import torch, torch.nn as nn
-from safetensors.torch import save, load_file
+from typing import TYPE_CHECKING
+# torch is imported by the functions that use it, so `nanomm --help` answers before it loads (07)
+if TYPE_CHECKING: import torch, torch.nn as nn   # for the annotations only
 
 # %% auto #0
 __all__ = ['InputError', 'build_config', 'part_modules', 'import_modules', 'import_nanomm_parts', 'default_device', 'get_device',
@@ -33,6 +34,7 @@ def build_config(cls:type, # the config dataclass
 # %% ../nbs/00a_core.ipynb #d895aa9b
 def part_modules(*objs) -> list:
     "The modules outside nanomm and torch that define the classes of `objs` and of their submodules, sorted"
+    import torch.nn as nn
     found = set()
     for o in objs:
         for m in (o.modules() if isinstance(o, nn.Module) else [o]): found.add(type(m).__module__)
@@ -59,12 +61,14 @@ def import_nanomm_parts() -> None:
 # %% ../nbs/00a_core.ipynb #c0e00006
 def default_device() -> torch.device:
     "The best available device: cuda, then mps, then cpu"
+    import torch
     if torch.cuda.is_available(): return torch.device('cuda')
     mps = getattr(torch.backends, 'mps', None)
     if mps is not None and mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
 def _available(d:torch.device) -> bool:
+    import torch
     if d.type == 'cpu': return True
     if d.type == 'cuda': return torch.cuda.is_available() and (d.index or 0) < torch.cuda.device_count()
     if d.type == 'mps': return getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available()
@@ -72,6 +76,7 @@ def _available(d:torch.device) -> bool:
 
 def get_device(name:str|torch.device|None=None) -> torch.device:
     "The device `name` if this machine has it (`InputError` otherwise); `default_device()` if `name` is None"
+    import torch
     if name is None or name == '': return default_device()
     try: d = torch.device(name)
     except (RuntimeError, TypeError): raise InputError(f'unknown device {name!r}: use cuda, mps or cpu') from None
@@ -180,6 +185,7 @@ def save_folder(path, # the folder; created if needed
                 config:dict, # JSON-able description, written to config.json
                 **metadata:str) -> Path: # strings stored in the safetensors header
     "Write `model.safetensors` and `config.json` into the folder `path`, each atomically"
+    from safetensors.torch import save
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu().contiguous() for k, v in state_dict.items()}
@@ -202,6 +208,7 @@ def load_folder(path) -> tuple[dict, dict]:
     "The config and the state dict (on the CPU) saved in the folder `path`"
     conf, wf = read_config(path), Path(path)/'model.safetensors'
     if not wf.is_file(): raise FolderError(f'{wf} not found')
+    from safetensors.torch import load_file
     try: sd = load_file(str(wf), device='cpu')
     except Exception: raise FolderError(f'{wf} is truncated or not a safetensors file') from None
     return conf, sd

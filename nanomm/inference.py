@@ -123,17 +123,20 @@ class CaptionTree:
         names = {s: tuple(sorted(v)) for s, v in names.items()}
         self.sets = sorted(set(names.values()), key=lambda t: (len(t), t))   # the class sets a caption can name
         self.prefixes, parent, leaves = [''], [-1], []              # node 0, the root: nothing written yet
+        below = [list(names)]                                        # the captions that start with each node
         for i, p in enumerate(self.prefixes):                        # the list grows as we walk it: breadth first
-            below = [s for s in names if s.startswith(p)]
-            for ch in sorted({s[len(p)] for s in below}):
-                sets = {names[s] for s in below if s.startswith(p + ch)}
+            for ch in sorted({s[len(p)] for s in below[i]}):
+                under = [s for s in below[i] if s[len(p)] == ch]
+                sets = {names[s] for s in under}
                 if len(sets) > 1:                                    # still open: a node
                     self.prefixes.append(p + ch)
                     parent.append(i)
+                    below.append(under)
                 else: leaves.append((i, ch, self.sets.index(sets.pop())))   # settled: a leaf
         self.parent, self.depth = torch.tensor(parent), torch.tensor([len(p) for p in self.prefixes])
         self.tokens = torch.tensor([tok.encode(p[-1])[0] for p in self.prefixes[1:]])   # the input of each node
-        self.mask = torch.tensor([[p.startswith(q) for q in self.prefixes] for p in self.prefixes])  # (n, n) ancestors
+        self.mask = torch.eye(len(self.prefixes), dtype=torch.bool)  # (n, n): each node and its ancestors
+        for i in range(1, len(self.prefixes)): self.mask[i] |= self.mask[parent[i]]
         self.leaves = [self.prefixes[i] + ch for i, ch, _ in leaves]
         self.leaf_node, self.leaf_set = torch.tensor([i for i, _, _ in leaves]), torch.tensor([s for *_, s in leaves])
         self.leaf_token = torch.tensor([tok.encode(ch)[0] for _, ch, _ in leaves])
