@@ -418,13 +418,17 @@ def cmd_caption(a):
         imgs = torch.stack(pics) if own else _stack(pics, model.spec)   # as the run's pictures are
         notes = _NOTES if model.spec == FMNIST_SPEC else _OTHER_NOTES
         calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
-        if calibration is None:
+        if calibration is None and (ds is None or ds.class_captions):
             warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
                           "the captioner's own probabilities, uncalibrated")
-        caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
         flags = picture_flags(model.encoder, load_familiarity(run), imgs, spec=model.spec)
-        for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
-            print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{notes[f]})')
+        if ds is not None and not ds.class_captions:      # captions of facts: no class to be confident of
+            longest = max(len(c) for syns in ds.captions for c in syns)
+            for p, c, f in zip(ok, caption_images(model, imgs, longest + 1, tok=tok), flags): print(f'{p}: {c}{notes[f]}')
+        else:
+            caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
+            for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
+                print(f'{p}: {c}  (confidence {_confidence(v)}{"" if calibration else ", uncalibrated"}{notes[f]})')
     if errors: raise CLIError(f'{len(errors)} of {len(ok) + len(errors)} pictures could not be read')
 
 def cmd_generate(a):
@@ -456,8 +460,13 @@ def cmd_eval(a):
         print(json.dumps(r, indent=1))
         return
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
-    print(f"split {r['split']} ({r['n_images']} images)\n"
-          f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share, as T-shirt/Shirt, "
+    print(f"split {r['split']} ({r['n_images']} images)")
+    for k, v in r['scores'].items(): print(f"{k.replace('_', ' '):<24}{pct(v)}")   # the dataset's own metrics
+    if r['confusion'] is None:                             # caption groups that are not classes (scenes, say)
+        print(f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded)\n"
+              f"text test loss          {_text_loss(r)}")
+        return
+    print(f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share, as T-shirt/Shirt, "
           "counts as right)\n"
           f"strict accuracy         {pct(r['strict_accuracy'])}  (a shared caption counts as wrong; "
           f"{pct(r['shared_caption_share'])} of captions are shared)\n"

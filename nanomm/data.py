@@ -438,12 +438,18 @@ class ImageDataset:
     classes:list|None = None # class names, in class-id order; None for data without classes
     captions:list = [] # per class (or caption group), a list of phrasings, every list as long
     pretraining:str = 'classify' # how its encoder is pretrained when the run does not say (01b)
+    class_captions:bool = True # each caption group names one class; False: a group is a combination of facts
 
     def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
                root=None, download:bool=True, # where to look for files, and whether to fetch them
                test:bool=True) -> dict: # False: leave out the test pictures (training never reads them)
         "uint8 pictures and int64 class ids: `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`, `test_y`"
         raise NotImplementedError
+
+    def score(self, captions:list[str], # generated captions, one per picture
+              y:Tensor) -> dict: # the pictures' caption-group ids (N,)
+        "The dataset's own metrics of `captions` against the groups `y`, by name (none by default)"
+        return {}
 
     def __repr__(self): return f'{type(self).__name__}({self.name!r}, {len(self.captions)} caption groups)'
 

@@ -301,6 +301,8 @@ def _split_images(split:str, root=None, ds=None):
     s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
     return s[f'{split}_x'], s[f'{split}_y']
 
+_BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
+
 @torch.no_grad()
 def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:CharTokenizer|None=None,
              batch_size:int=1000,
@@ -308,7 +310,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              seed:int=0,                      # seed of the fixed reference captions for the caption loss (the run's)
              dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
              text:bool=True) -> dict:         # also the text loss on Shakespeare's test split (runs that learned it)
-    "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, on held-out data"
+    "Caption accuracy (lenient and strict), confusion, caption and text losses, encoder accuracy, the dataset's `scores`"
     if split not in ('test', 'valid', 'train'):
         raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
     ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
@@ -320,19 +322,22 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     x, y = _split_images(split, root, ds)
     x, y = x[:n_images], y[:n_images]
     feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size, model.spec)   # (N, K, D), once
-    caps, scores = caption_features(model, feats, batch_size=batch_size, tok=tok, return_scores=True)
-    r = caption_confusion(caps, y, groups)
+    longest = max(len(c) for syns in groups for c in syns)
+    caps, scores = caption_features(model, feats, max(30, longest + 1), batch_size, tok, return_scores=True)
+    r = caption_confusion(caps, y, groups) if ds.class_captions else dict.fromkeys(_BY_CLASS)
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]
     if text:
         text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
         tasks.append(TextTask(valid=TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False)))
     losses = evaluate_tasks(model, tasks)
+    shared = None if r['shared'] is None else r['shared'] / len(y)
     res = dict(split=split, n_images=len(y), caption_accuracy=r['accuracy'], strict_accuracy=r['strict_accuracy'],
-               shared_captions=r['shared'], shared_caption_share=r['shared'] / len(y), valid_caption_share=r['valid'],
+               shared_captions=r['shared'], shared_caption_share=shared, valid_caption_share=r['valid'],
                caption_loss=losses['caption_loss'], caption_loss_blog=losses['caption_loss_blog'],
                text_test_loss=losses.get('text_loss'), text_test_bpc=losses.get('text_bpc'),
-               confusion=r['confusion'].tolist(), encoder_accuracy=None, flagged_share=None)
+               confusion=None if r['confusion'] is None else r['confusion'].tolist(), encoder_accuracy=None,
+               flagged_share=None, scores=ds.score(caps, y))        # scores: the dataset's own metrics, by name
     fam = load_familiarity(run_dir) if run_dir is not None else None
     if fam is not None:
         flags = picture_flags(model.encoder, fam, x, spec=model.spec)

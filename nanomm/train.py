@@ -54,6 +54,7 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
         enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
                                      len(ds.captions), device=su.device, spec=cfg.spec, dataset=ds)
         if su.main: save_encoder(enc if isinstance(enc, ImageClassifier) else enc.encoder, enc_dir, hist, cfg.spec)
+        if not isinstance(enc, ImageClassifier): enc = enc.encoder       # another way's model: its encoder goes on
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
 
 # %% ../nbs/05_train.ipynb #e366136g
@@ -107,7 +108,9 @@ def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
 def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, cfg:TrainConfig,
                quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
     "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
-    groups = get_dataset(cfg.data.dataset).captions
+    ds = get_dataset(cfg.data.dataset)
+    if not ds.class_captions: return None, {}                  # groups that are not classes: nothing to calibrate
+    groups = ds.captions
     fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], data['caption_y'][:20_000], len(groups),
                           spec=model.spec)
     fam['threshold'] = torch.quantile(familiarity(model.encoder, fam, data['valid_x'], spec=model.spec).float().cpu(),
