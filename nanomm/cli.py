@@ -19,7 +19,7 @@ from .run import TrainConfig, PRESETS, LEGACY, flat, nest, merge, _parts, histor
 from .checkpoint import RunLock, load_train_state
 from .train import train
 from .multimodal import load_model
-from .inference import caption_images, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
+from .inference import caption_images, caption_len, caption_confidence, generate_text, evaluate, load_familiarity, picture_flags
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
@@ -388,8 +388,10 @@ def cmd_train(a):
           f'last epoch: validation loss (nats/char) {losses}')
     ds = get_dataset(cfg.data.dataset)
     s = ds.splits(cfg.data.validation, a.data, test=False)
-    caps = caption_images(model, s['valid_x'][:6])
-    named = [f'{c!r} ({ds.classes[int(l)] if ds.classes else int(l)})' for c, l in zip(caps, s['valid_y'])]
+    caps = caption_images(model, s['valid_x'][:6], caption_len(ds.captions))
+    truth = [ds.captions[l][0] if not ds.class_captions else ds.classes[l] if ds.classes else l
+             for l in s['valid_y'][:6].tolist()]                # a layout's caption, or the class
+    named = [f'{c!r} ({t})' for c, t in zip(caps, truth)]
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
@@ -423,8 +425,8 @@ def cmd_caption(a):
                           "the captioner's own probabilities, uncalibrated")
         flags = picture_flags(model.encoder, load_familiarity(run), imgs, spec=model.spec)
         if ds is not None and not ds.class_captions:      # captions of facts: no class to be confident of
-            longest = max(len(c) for syns in ds.captions for c in syns)
-            for p, c, f in zip(ok, caption_images(model, imgs, longest + 1, tok=tok), flags): print(f'{p}: {c}{notes[f]}')
+            for p, c, f in zip(ok, caption_images(model, imgs, caption_len(ds.captions), tok=tok), flags):
+                print(f'{p}: {c}{notes[f]}')
         else:
             caps, probs = caption_confidence(model, imgs, calibration, tok=tok, groups=conf.get('captions', CAPTIONS))
             for p, c, v, f in zip(ok, caps, probs.tolist(), flags):

@@ -374,14 +374,11 @@ class CaptionTable:
             raise InputError('captions must give every class the same number (at least one) of phrasings, got '
                              f'{sorted({len(syns) for syns in captions})}')
         self.n_syn = len(captions[0])
-        L = max(len(c) for syns in captions for c in syns)
-        # (n_classes, n_syn, L), padded with '\n' = 0
-        ids = torch.zeros(len(captions), self.n_syn, L, dtype=torch.long)
-        lengths = torch.zeros(len(captions), self.n_syn, dtype=torch.long)
-        for i, syns in enumerate(captions):
-            for j, c in enumerate(syns):
-                ids[i, j, :len(c)] = torch.tensor(tok.encode(c))
-                lengths[i, j] = len(c)
+        rows = [tok.encode(c) for syns in captions for c in syns]          # the ids of every phrasing, in order
+        L = max(map(len, rows))
+        # (n_classes, n_syn, L), padded with '\n' = 0; one tensor at once (09's scenes have 43,923 phrasings)
+        ids = torch.tensor([r + [0] * (L - len(r)) for r in rows], dtype=torch.long).view(len(captions), self.n_syn, L)
+        lengths = torch.tensor([len(r) for r in rows], dtype=torch.long).view(len(captions), self.n_syn)
         self.ids, self.lengths = ids.to(device), lengths.to(device)
 
     def batch(self, labels:Tensor, choice:Tensor) -> dict:

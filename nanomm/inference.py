@@ -21,8 +21,8 @@ from .multimodal import MultiModal, caption_logprob
 __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'load_familiarity',
            'is_blank', 'picture_flags', 'CaptionTree', 'class_posterior', 'caption_probability', 'fit_calibration',
            'calibrate', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
-           'plot_reliability', 'caption_confusion', 'evaluate', 'show_captions', 'plot_confusion', 'image_attention',
-           'plot_attention']
+           'plot_reliability', 'caption_confusion', 'caption_len', 'evaluate', 'show_captions', 'plot_confusion',
+           'image_attention', 'plot_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
 def _batched(images:Tensor, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
@@ -301,6 +301,10 @@ def _split_images(split:str, root=None, ds=None):
     s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
     return s[f'{split}_x'], s[f'{split}_y']
 
+def caption_len(groups:list) -> int:
+    "How many characters to generate for a dataset's captions `groups`: its longest and the `\\n`, at least 30"
+    return max(30, max(len(c) for syns in groups for c in syns) + 1)
+
 _BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
 
 @torch.no_grad()
@@ -322,8 +326,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     x, y = _split_images(split, root, ds)
     x, y = x[:n_images], y[:n_images]
     feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size, model.spec)   # (N, K, D), once
-    longest = max(len(c) for syns in groups for c in syns)
-    caps, scores = caption_features(model, feats, max(30, longest + 1), batch_size, tok, return_scores=True)
+    caps, scores = caption_features(model, feats, caption_len(groups), batch_size, tok, return_scores=True)
     r = caption_confusion(caps, y, groups) if ds.class_captions else dict.fromkeys(_BY_CLASS)
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]

@@ -148,7 +148,7 @@ class FashionScenes(ImageDataset):
     def score(self, captions:list, y:Tensor) -> dict: return score_scenes(captions, y)
 
 register_dataset('fmnist_scenes', FashionScenes)
-register_dataset('fmnist_scenes_small', lambda: FashionScenes(2_000, 500, 500, name='fmnist_scenes_small'))   # a quick look
+register_dataset('fmnist_scenes_small', lambda: FashionScenes(1_000, 200, 200, name='fmnist_scenes_small'))   # a quick look
 
 
 # %% ../nbs/09_scenes.ipynb #860c0672

@@ -21,7 +21,7 @@ def test_scenes_cli(tmp_path):
     run = tmp_path/'run'
     code, out, err = cli('train', '--preset', 'scenes', '--data.dataset', 'fmnist_scenes_small', '--out', run,
                          '--encoder.channels', '8,16,32,64', '--lm.n-layer', 1, '--lm.n-embd', 32, '--lm.n-head', 2,
-                         '--data.tasks', 'caption', '--data.caption-batches', 10, '--pretrain.epochs', 1,
+                         '--data.tasks', 'caption', '--data.caption-batches', 4, '--pretrain.epochs', 1,
                          '--optim.epochs', 1, '--device', 'cpu')
     assert code == 0, err
     conf = json.loads((run/'config.json').read_text())
@@ -30,8 +30,6 @@ def test_scenes_cli(tmp_path):
     assert code == 0, err
     for line in ('exact scene', 'per item', 'class only', 'unparsed'): assert line in out, out
     assert 'confusion' not in out and 'caption accuracy' not in out
-    code, out, err = cli('eval', '--run', run, '--device', 'cpu', '--json')
-    assert code == 0 and set(json.loads(out)['scores']) == {'exact_scene', 'per_item', 'class_only', 'unparsed'}, err
     x, _ = get_fashion_mnist('test', download=False)
     pic = np.zeros((56, 56), np.uint8)
     pic[:28, :28], pic[28:, 28:] = x[0].numpy(), x[1].numpy()      # two items: top left and bottom right
