@@ -491,9 +491,12 @@ def cmd_train(a):
     ds = get_dataset(cfg.data.dataset)
     s = ds.splits(cfg.data.validation, a.data, test=False)
     from nanomm.tokenizer import CharTokenizer
+    from nanomm.inference import caption_len
     tok = CharTokenizer.from_dict(read_config(out)['tokenizer'])    # the run's vocabulary
-    caps = caption_images(model, s['valid_x'][:6], tok=tok)
-    named = [f'{c!r} ({ds.classes[int(l)] if ds.classes else int(l)})' for c, l in zip(caps, s['valid_y'])]
+    caps = caption_images(model, s['valid_x'][:6], caption_len(ds.captions), tok=tok)
+    truth = [ds.captions[l][0] if not ds.class_captions else ds.classes[l] if ds.classes else l
+             for l in s['valid_y'][:6].tolist()]                # a layout's caption, or the class
+    named = [f'{c!r} ({t})' for c, t in zip(caps, truth)]
     print('captions of validation images:', '; '.join(named))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
@@ -534,7 +537,7 @@ def cmd_caption(a):
     import torch
     from nanomm.data import FMNIST_SPEC, CAPTIONS
     from nanomm.multimodal import load_model
-    from nanomm.inference import caption_confidence, load_familiarity, picture_flags
+    from nanomm.inference import caption_confidence, caption_images, caption_len, load_familiarity, picture_flags
     groups = [(s, ds, *_read_inputs(p, ds)) for (s, ds), p in _routes(a.images, _readers(a.run))]   # before the model
     n_ok, errors = sum(len(g[2]) for g in groups), [e for g in groups for e in g[4]]
     if errors and not n_ok and len(errors) == 1: raise CLIError(errors[0])
@@ -543,7 +546,8 @@ def cmd_caption(a):
         run = resolve_run(a.run)
         model, tok, conf = load_model(run, _device(a.device))
         calibration = conf.get('confidence')               # None for runs made before it: the posterior as it is
-        if calibration is None:
+        first = groups[0][1]                               # the run's own dataset (None if its settings are unknown)
+        if calibration is None and (first is None or first.class_captions):
             warnings.warn(f'{run} was saved before nanomm calibrated its confidence: the confidences shown are '
                           "the captioner's own probabilities, uncalibrated")
         for sense, ds, ok, pics, _ in groups:
@@ -551,9 +555,13 @@ def cmd_caption(a):
             m = model if sense is None else model.sense(sense)   # a sense: its encoder and projector, the same GPT
             imgs = torch.stack(pics) if getattr(ds, 'read_file', None) is not None else _stack(pics, m.spec)
             notes = _NOTES if m.spec == FMNIST_SPEC else _OTHER_NOTES
+            flags = picture_flags(m.encoder, load_familiarity(run) if sense is None else None, imgs, spec=m.spec)
+            if ds is not None and not ds.class_captions:      # captions of facts: no class to be confident of
+                for p, c, f in zip(ok, caption_images(m, imgs, caption_len(ds.captions), tok=tok), flags):
+                    print(f'{p}: {c}{notes[f]}')
+                continue
             cal, capts = (calibration, conf.get('captions', CAPTIONS)) if sense is None else (None, ds.captions)
             caps, probs = caption_confidence(m, imgs, cal, tok=tok, groups=capts)
-            flags = picture_flags(m.encoder, load_familiarity(run) if sense is None else None, imgs, spec=m.spec)
             for p, c, v, f in zip(ok, caps, probs.tolist(), flags):
                 print(f'{p}: {c}  (confidence {_confidence(v)}{"" if cal else ", uncalibrated"}{notes[f]})')
     if errors: raise CLIError(f'{len(errors)} of {n_ok + len(errors)} pictures could not be read')
@@ -565,6 +573,12 @@ def cmd_generate(a):
     if a.seed is not None and not 0 <= a.seed < 2**63: raise CLIError(f'--seed must be in [0, 2**63), got {a.seed}')
     model, tok, _ = load_model(resolve_run(a.run), _device(a.device))
     print(generate_text(model, a.prompt, a.max_new_tokens, a.temperature, a.top_k, a.seed, tok))
+
+def _print_senses(r:dict, pct):
+    "The lines of `nanomm eval` for each of the run's senses"
+    for name, s in r['senses'].items():
+        print(f"sense {name} ({s['n_images']} {s['split']} samples): caption accuracy {pct(s['caption_accuracy'])}, "
+              f"encoder accuracy {pct(s['encoder_accuracy'])}, caption loss {s['caption_loss']:.4f} nats/char")
 
 def cmd_eval(a):
     "Measure a run on held-out data"
@@ -595,12 +609,14 @@ def cmd_eval(a):
     clothing = ds.captions == CAPTIONS                     # Fashion-MNIST's words; other datasets get plain ones
     print(f"split {r['split']} ({r['n_images']} {'images' if clothing else 'samples'})\n"
           f"exact captions          {pct(r['exact_match'])}  (the greedy caption is one of the picture's own captions)")
+    for k, v in r['scores'].items(): print(f"{k.replace('_', ' '):<24}{pct(v)}")   # the dataset's own metrics
     if not r['labelled']:
         print(f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded)\n"
               f"text test loss          {_text_loss(r)}\n"
-              f"flagged pictures        {pct(r['flagged_share'])}  (unfamiliar or blank, as `nanomm caption` marks them)\n"
-              f'accuracy by class and the encoder as a classifier need class labels; dataset {ds.name!r} has none')
-        return
+              f"flagged pictures        {pct(r['flagged_share'])}  (unfamiliar or blank, as `nanomm caption` marks them)")
+        print(f'accuracy by class and the encoder as a classifier need class labels; dataset {ds.name!r} has none'
+              if ds.classes is None else f'the caption groups of dataset {ds.name!r} are not classes: no accuracy by class')
+        return _print_senses(r, pct)
     print(f"caption accuracy        {pct(r['caption_accuracy'])}  (a caption two classes share"
           f"{', as T-shirt/Shirt,' if clothing else ''} counts as right)\n"
           f"strict accuracy         {pct(r['strict_accuracy'])}  (a shared caption counts as wrong; "
@@ -616,9 +632,7 @@ def cmd_eval(a):
     print('confusion (rows: true class, columns: class named):')
     w = max(12, *map(len, ds.classes))
     for name, row in zip(ds.classes, r['confusion']): print(f'  {name:>{w}} ' + ' '.join(f'{v:5d}' for v in row))
-    for name, s in r['senses'].items():
-        print(f"sense {name} ({s['n_images']} {s['split']} samples): caption accuracy {pct(s['caption_accuracy'])}, "
-              f"encoder accuracy {pct(s['encoder_accuracy'])}, caption loss {s['caption_loss']:.4f} nats/char")
+    _print_senses(r, pct)
 
 def _text_loss(r:dict) -> str:
     "The text loss line of `nanomm eval`"

@@ -374,14 +374,11 @@ class CaptionTable:
             raise InputError('captions must give every class the same number (at least one) of phrasings, got '
                              f'{sorted({len(syns) for syns in captions})}')
         self.n_syn = len(captions[0])
-        L = max(len(c) for syns in captions for c in syns)
-        # (n_classes, n_syn, L), padded with '\n' = 0
-        ids = torch.zeros(len(captions), self.n_syn, L, dtype=torch.long)
-        lengths = torch.zeros(len(captions), self.n_syn, dtype=torch.long)
-        for i, syns in enumerate(captions):
-            for j, c in enumerate(syns):
-                ids[i, j, :len(c)] = torch.tensor(tok.encode(c))
-                lengths[i, j] = len(c)
+        rows = [tok.encode(c) for syns in captions for c in syns]          # the ids of every phrasing, in order
+        L = max(map(len, rows))
+        # (n_classes, n_syn, L), padded with '\n' = 0; one tensor at once (09's scenes have 43,923 phrasings)
+        ids = torch.tensor([r + [0] * (L - len(r)) for r in rows], dtype=torch.long).view(len(captions), self.n_syn, L)
+        lengths = torch.tensor([len(r) for r in rows], dtype=torch.long).view(len(captions), self.n_syn)
         self.ids, self.lengths = ids.to(device), lengths.to(device)
 
     def batch(self, labels:Tensor, choice:Tensor) -> dict:
@@ -439,12 +436,18 @@ class ImageDataset:
     captions:list = [] # per class (or caption group), a list of phrasings, every list as long
     pretraining:str = 'classify' # how its encoder is pretrained when the run does not say (01b)
     recipe:dict = {} # the settings that suit it (parts of a run's config) when a run adds it as a sense (04, 05)
+    class_captions:bool = True # each caption group names one class; False: a group is a combination of facts
 
     def splits(self, validation:str='holdout', # 'holdout' (part of the training pictures) or 'test'
                root=None, download:bool=True, # where to look for files, and whether to fetch them
                test:bool=True) -> dict: # False: leave out the test pictures (training never reads them)
         "uint8 pictures and int64 class ids: `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`, `test_y`"
         raise NotImplementedError
+
+    def score(self, captions:list[str], # generated captions, one per picture
+              y:Tensor) -> dict: # the pictures' caption-group ids (N,)
+        "The dataset's own metrics of `captions` against the groups `y`, by name (none by default)"
+        return {}
 
     def __repr__(self): return f'{type(self).__name__}({self.name!r}, {len(self.captions)} caption groups)'
 

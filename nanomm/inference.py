@@ -21,8 +21,8 @@ from .multimodal import MultiModal, caption_logprob
 __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'load_familiarity',
            'is_blank', 'picture_flags', 'CaptionTree', 'class_posterior', 'caption_probability', 'fit_calibration',
            'calibrate', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
-           'plot_reliability', 'caption_confusion', 'evaluate', 'show_captions', 'plot_confusion', 'image_attention',
-           'plot_attention']
+           'plot_reliability', 'caption_confusion', 'caption_len', 'evaluate', 'show_captions', 'plot_confusion',
+           'image_attention', 'plot_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
 def _batched(images:Tensor, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
@@ -304,6 +304,12 @@ def _split_images(split:str, root=None, ds=None):
     s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
     return s[f'{split}_x'], s[f'{split}_y']
 
+def caption_len(groups:list) -> int:
+    "How many characters to generate for a dataset's captions `groups`: its longest and the `\\n`, at least 30"
+    return max(30, max(len(c) for syns in groups for c in syns) + 1)
+
+_BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
+
 @torch.no_grad()
 def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:CharTokenizer|None=None,
              batch_size:int=1000,
@@ -312,7 +318,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
              text:bool=True,                  # also the text loss on Shakespeare's test split (runs that learned it)
              encoder_dir=None) -> dict:       # the pretrained encoder to score too; None: the run's (`run_dir/encoder`)
-    "Exact matches, caption accuracy (lenient, strict), confusion, caption and text losses, encoder accuracy, held out"
+    "Exact captions, accuracy by class (lenient, strict), confusion, losses, encoder accuracy, the dataset's `scores`"
     if split not in ('test', 'valid', 'train'):
         raise InputError(f"split must be 'test', 'valid' or 'train', got {split!r}")
     ds = get_dataset(dataset) if isinstance(dataset, str) else dataset
@@ -322,9 +328,9 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     x, y = _split_images(split, root, ds)
     x, y = x[:n_images], y[:n_images]
     feats = encode_images(model.encoder, x.to(dev), model.image_tokens, batch_size, model.spec)   # (N, K, D), once
-    caps, scores = caption_features(model, feats, batch_size=batch_size, tok=tok, return_scores=True)
-    labelled = ds.classes is not None                  # accuracy by class needs labels; an exact match does not
-    r = caption_confusion(caps, y, groups) if labelled else dict.fromkeys(('accuracy', 'strict_accuracy', 'valid'))
+    caps, scores = caption_features(model, feats, caption_len(groups), batch_size, tok, return_scores=True)
+    labelled = ds.classes is not None and ds.class_captions    # accuracy by class needs groups that are classes
+    r = caption_confusion(caps, y, groups) if labelled else dict.fromkeys(_BY_CLASS)
     exact = sum(c.strip() in groups[int(l)] for c, l in zip(caps, y)) / max(len(y), 1)   # any phrasing of its group
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]
@@ -332,12 +338,13 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
         text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
         tasks.append(TextTask(valid=TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False)))
     losses = evaluate_tasks(model, tasks)
+    shared = None if r['shared'] is None else r['shared'] / len(y)
     res = dict(split=split, n_images=len(y), exact_match=exact, labelled=labelled, caption_accuracy=r['accuracy'],
-               strict_accuracy=r['strict_accuracy'], shared_captions=r.get('shared'),
-               shared_caption_share=r['shared'] / len(y) if labelled else None, valid_caption_share=r['valid'],
-               caption_loss=losses['caption_loss'], caption_loss_blog=losses['caption_loss_blog'],
-               text_test_loss=losses.get('text_loss'), text_test_bpc=losses.get('text_bpc'),
-               confusion=r['confusion'].tolist() if labelled else None, encoder_accuracy=None, flagged_share=None)
+               strict_accuracy=r['strict_accuracy'], shared_captions=r['shared'], shared_caption_share=shared,
+               valid_caption_share=r['valid'], caption_loss=losses['caption_loss'],
+               caption_loss_blog=losses['caption_loss_blog'], text_test_loss=losses.get('text_loss'),
+               text_test_bpc=losses.get('text_bpc'), confusion=None if r['confusion'] is None else r['confusion'].tolist(),
+               encoder_accuracy=None, flagged_share=None, scores=ds.score(caps, y))   # scores: the dataset's own metrics
     fam = load_familiarity(run_dir) if run_dir is not None else None
     if fam is not None:
         flags = picture_flags(model.encoder, fam, x, spec=model.spec)

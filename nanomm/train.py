@@ -110,6 +110,7 @@ def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:Cha
                quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
     "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
     ds = get_dataset(cfg.data.dataset)
+    if not ds.class_captions: return None, {}                  # groups that are not classes: nothing to calibrate
     groups, y = ds.captions, data['caption_y'][:20_000]
     classes = (y, len(groups)) if ds.classes is not None else (torch.zeros_like(y), 1)   # no labels: one cloud
     fam = fit_familiarity(model.encoder, data['caption_x'][:20_000], *classes, spec=model.spec)
