@@ -1,18 +1,11 @@
 """A folder of your own captioned pictures through `nanomm train`, `caption`, `generate` and `eval`: a small folder of
 coloured shapes (mixed sizes, modes and formats) is drawn here, nothing is downloaded."""
-import contextlib, io, json
+import json
 from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
-from nanomm.cli import main
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path, monkeypatch): monkeypatch.setenv('NANOMM_CACHE', str(tmp_path/'cache'))
-
-def cli(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
+from cli_helpers import cache, cli   # noqa: F401 (cache: each test's own feature cache, autouse)
 
 COLOURS = dict(red=(220, 30, 30), green=(30, 200, 60), blue=(40, 70, 240))
 

@@ -15,13 +15,7 @@ SETTINGS = dict(encoder=dict(kind='grid', width=8), lm=dict(n_layer=1, n_head=2,
                 data=dict(dataset='halves', tasks=('caption',), caption_bs=32, caption_batches=4),
                 pretrain=dict(epochs=1, bs=64), optim=dict(epochs=2, lr=3e-3), hardware=dict(device='cpu'))
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path, monkeypatch): monkeypatch.setenv('NANOMM_CACHE', str(tmp_path/'cache'))
-
-def cli(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
+from cli_helpers import cache, cli   # noqa: F401 (cache: each test's own feature cache, autouse)
 
 def test_config_knows_the_parts():
     cfg = TrainConfig.from_preset('quick', **SETTINGS)

@@ -1,20 +1,13 @@
 """Fashion-MNIST scenes through the command line: train a tiny run on `fmnist_scenes_small`, `nanomm eval` prints the
 scene metrics, `nanomm caption` captions a 56x56 PNG the test writes."""
-import contextlib, io, json
+import json
 import numpy as np, pytest
-from nanomm.cli import main
 from nanomm.data import get_fashion_mnist, DataNotFoundError
 
 try: get_fashion_mnist('test', download=False)
 except DataNotFoundError: pytest.skip('Fashion-MNIST is not here', allow_module_level=True)
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path, monkeypatch): monkeypatch.setenv('NANOMM_CACHE', str(tmp_path/'cache'))
-
-def cli(*args):
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): code = main([str(a) for a in args])
-    return code, out.getvalue(), err.getvalue()
+from cli_helpers import cache, cli   # noqa: F401 (cache: each test's own feature cache, autouse)
 
 def test_scenes_cli(tmp_path):
     from PIL import Image
