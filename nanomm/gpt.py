@@ -40,6 +40,8 @@ class GPTConfig:
     norm: str = 'layernorm' # normalisation: 'layernorm' (GPT-2) or 'rmsnorm' (Llama); see `NORMS`
     mlp: str = 'gelu'       # feed-forward net: 'gelu' (4C wide, GPT-2) or 'swiglu' (Llama, 8C/3 wide); see `MLPS`
     n_kv_head: int|None = None # key/value heads, shared by groups of query heads (GQA); None: one per query head
+    dropout_at: str = 'weights' # attention dropout on the 'weights' (nanoGPT) or on each head's output ('heads', the
+                                # blog's code), which lets SDPA use its fused kernel on a CPU; see *Where attention drops out*
 
     def __post_init__(self):
         if self.n_embd % self.n_head != 0:
@@ -47,6 +49,8 @@ class GPTConfig:
         for what, known in (('pos', POSITIONS), ('norm', NORMS), ('mlp', MLPS)):
             if getattr(self, what) not in known:
                 raise InputError(f"unknown {what} {getattr(self, what)!r}; known: {', '.join(known)}")
+        if self.dropout_at not in ('weights', 'heads'):
+            raise InputError(f"unknown dropout_at {self.dropout_at!r}; known: weights, heads")
         if self.n_kv_head is not None and (self.n_kv_head < 1 or self.n_head % self.n_kv_head):
             raise InputError(f"n_head ({self.n_head}) must be divisible by n_kv_head ({self.n_kv_head})")
         if self.pos == 'rope' and (self.n_embd // self.n_head) % 2:
@@ -60,11 +64,13 @@ class SelfAttention(nn.Module):
                  causal:bool=True): # mask the future (a language model) or not (an image encoder)
         super().__init__()
         self.n_head, self.dropout, self.causal = cfg.n_head, cfg.dropout, causal
+        self.dropout_at = getattr(cfg, 'dropout_at', 'weights')          # where training drops attention out
         self.n_kv_head = getattr(cfg, 'n_kv_head', None) or cfg.n_head     # fewer than n_head: grouped-query attention
         kv = self.n_kv_head * (cfg.n_embd // cfg.n_head)                   # width of all key (or value) heads
         self.c_attn = nn.Linear(cfg.n_embd, cfg.n_embd + 2 * kv, bias=cfg.bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)      # back into the residual stream
         self.resid_dropout = nn.Dropout(cfg.dropout)
+        self.head_dropout = nn.Dropout(cfg.dropout if self.dropout_at == 'heads' else 0.0)  # on each head's output
 
     def forward(self, x:Tensor,                  # (B, T, C) input
                 cache:Optional['KVCache']=None,  # keys/values of earlier positions; extended in place
@@ -86,7 +92,8 @@ class SelfAttention(nn.Module):
             mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
         if attn is not None: attn.append(attention_weights(q, k, mask, self.causal))  # (B, nh, T, S)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=self.causal and S == T and mask is None,
-                                           dropout_p=self.dropout if self.training else 0.0)  # (B, nh, T, hs)
+                                           dropout_p=self.dropout if self.training and self.dropout_at == 'weights' else 0.0)
+        y = self.head_dropout(y)                          # (B, nh, T, hs); does nothing unless dropout_at='heads'
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
         return self.resid_dropout(self.c_proj(y))
 
