@@ -8,9 +8,9 @@ configuration (4 layers, 128 wide, 8 heads, dropout 0.1, AdamW, gradients clippe
 `dropout_at='heads'` (the blog's code's placement: dropout on each head's output, the fused kernel runs):
 - a text step: 64 windows of 128 characters;
 - a caption step: 512 pictures' precomputed features (one image token) and their captions.
-Then, for quality, it trains the text model with each placement for `--quality-steps` steps of 16 windows (seed 0, the
-same batches) and measures the mean loss on every window of the validation 5% of tiny Shakespeare (the test 5% is never
-read). It prints one JSON line: step medians in ms, the ratio weights/heads, validation losses, peak resident memory.
+Then, for quality, it trains the text model (dropout 0.1) with each placement as `lm_options.py` trains its options:
+`--quality-steps` steps of 16 random windows, cosine schedule, seed 0, the same batches; and measures the mean loss on
+every window of the validation 5% of tiny Shakespeare (the test 5% is never read). It prints one JSON line: step medians in ms, the ratio weights/heads, validation losses, peak resident memory.
 """
 import argparse, json, platform, resource, statistics, time
 import torch
@@ -21,6 +21,7 @@ from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.multimodal import MultiModal, batch_loss
 from nanomm.hardware import HardwareConfig, Setup
 from nanomm.loop import train_step
+from lm_options import train_one   # the same budget and validation as the LM options' table
 
 def make(at):
     torch.manual_seed(0)
@@ -44,35 +45,12 @@ def step_times(text_ids, repeats):
                 if i >= 2: ts[at, kind].append(time.perf_counter() - t)
     return {f'{kind}_step_ms_{at}': round(1000 * statistics.median(v), 1) for (at, kind), v in ts.items()}
 
-@torch.no_grad()
-def valid_loss(gpt, ids):
-    "Mean next-character loss over every window of 128 of `ids`"
-    gpt.eval()
-    tot, n = 0., 0
-    for b in TextBatches(ids, 64, 128, seed=0, shuffle=False).epoch(0):
-        _, loss = gpt(b['idx'], b['targets'])
-        tot, n = tot + loss.item() * b['targets'].numel(), n + b['targets'].numel()
-    return tot / n
-
 def quality(train_ids, valid_ids, steps):
-    "Validation loss after `steps` text steps with each placement"
+    "Seconds of training and validation loss after `steps` text steps with each placement (lm_options.py's protocol)"
     res = {}
     for at in ('weights', 'heads'):
-        gpt = make(at).gpt
-        opt = Setup(HardwareConfig('cpu')).optimizer(gpt.parameters(), 3e-3)
-        batches = TextBatches(train_ids, 16, 128, seed=0)
-        it, t = iter(()), time.perf_counter()
-        gpt.train()
-        for s in range(steps):
-            b = next(it, None)
-            if b is None: it = iter(batches.epoch(s)); b = next(it)
-            _, loss = gpt(b['idx'], b['targets'])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(gpt.parameters(), 1.0)
-            opt.step()
-        res[f'train_s_{at}'] = round(time.perf_counter() - t, 1)
-        res[f'valid_loss_{at}'] = round(valid_loss(gpt, valid_ids), 4)
+        _, secs, loss = train_one(GPTConfig(dropout_at=at), train_ids, valid_ids, steps, torch.device('cpu'))
+        res[f'train_s_{at}'], res[f'valid_loss_{at}'] = round(secs, 1), round(loss, 4)
     return res
 
 def main():

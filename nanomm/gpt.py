@@ -46,11 +46,9 @@ class GPTConfig:
     def __post_init__(self):
         if self.n_embd % self.n_head != 0:
             raise InputError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
-        for what, known in (('pos', POSITIONS), ('norm', NORMS), ('mlp', MLPS)):
+        for what, known in (('pos', POSITIONS), ('norm', NORMS), ('mlp', MLPS), ('dropout_at', ('weights', 'heads'))):
             if getattr(self, what) not in known:
                 raise InputError(f"unknown {what} {getattr(self, what)!r}; known: {', '.join(known)}")
-        if self.dropout_at not in ('weights', 'heads'):
-            raise InputError(f"unknown dropout_at {self.dropout_at!r}; known: weights, heads")
         if self.n_kv_head is not None and (self.n_kv_head < 1 or self.n_head % self.n_kv_head):
             raise InputError(f"n_head ({self.n_head}) must be divisible by n_kv_head ({self.n_kv_head})")
         if self.pos == 'rope' and (self.n_embd // self.n_head) % 2:
@@ -63,14 +61,15 @@ class SelfAttention(nn.Module):
     def __init__(self, cfg:GPTConfig, # any config with n_embd, n_head, dropout and bias (and optionally n_kv_head)
                  causal:bool=True): # mask the future (a language model) or not (an image encoder)
         super().__init__()
-        self.n_head, self.dropout, self.causal = cfg.n_head, cfg.dropout, causal
-        self.dropout_at = getattr(cfg, 'dropout_at', 'weights')          # where training drops attention out
+        self.n_head, self.causal = cfg.n_head, causal
+        at = getattr(cfg, 'dropout_at', 'weights')                          # where training drops attention out
+        self.dropout = cfg.dropout if at == 'weights' else 0.0              # on the attention weights, inside SDPA
         self.n_kv_head = getattr(cfg, 'n_kv_head', None) or cfg.n_head     # fewer than n_head: grouped-query attention
         kv = self.n_kv_head * (cfg.n_embd // cfg.n_head)                   # width of all key (or value) heads
         self.c_attn = nn.Linear(cfg.n_embd, cfg.n_embd + 2 * kv, bias=cfg.bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)      # back into the residual stream
         self.resid_dropout = nn.Dropout(cfg.dropout)
-        self.head_dropout = nn.Dropout(cfg.dropout if self.dropout_at == 'heads' else 0.0)  # on each head's output
+        self.head_dropout = nn.Dropout(cfg.dropout if at == 'heads' else 0.0)  # or on each head's output
 
     def forward(self, x:Tensor,                  # (B, T, C) input
                 cache:Optional['KVCache']=None,  # keys/values of earlier positions; extended in place
@@ -92,8 +91,8 @@ class SelfAttention(nn.Module):
             mask = torch.ones(T, S, dtype=torch.bool, device=x.device).tril(S - T)
         if attn is not None: attn.append(attention_weights(q, k, mask, self.causal))  # (B, nh, T, S)
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=self.causal and S == T and mask is None,
-                                           dropout_p=self.dropout if self.training and self.dropout_at == 'weights' else 0.0)
-        y = self.head_dropout(y)                          # (B, nh, T, hs); does nothing unless dropout_at='heads'
+                                           dropout_p=self.dropout if self.training else 0.0)  # (B, nh, T, hs)
+        y = self.head_dropout(y)                          # (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
         return self.resid_dropout(self.c_proj(y))
 
