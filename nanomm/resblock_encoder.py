@@ -25,11 +25,12 @@ class ResBlock(nn.Module):
         self.convs = nn.Sequential(
             nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2, bias=False), nn.BatchNorm2d(nf), nn.ReLU(),
             nn.Conv2d(nf, nf, ks, stride=1, padding=ks//2, bias=False), nn.BatchNorm2d(nf))
+        self.stride = stride
         self.idconv = nn.Identity() if ni == nf and stride == 1 else nn.Sequential(
-            nn.Conv2d(ni, nf, 1, stride=stride, bias=False), nn.BatchNorm2d(nf))
+            nn.Conv2d(ni, nf, 1, bias=False), nn.BatchNorm2d(nf))    # applied to every `stride`-th pixel
 
     # (B, ni, H, W) -> (B, nf, ceil(H/stride), ceil(W/stride))
-    def forward(self, x): return F.relu(self.convs(x) + self.idconv(x))
+    def forward(self, x): return F.relu(self.convs(x) + self.idconv(x[..., ::self.stride, ::self.stride]))
 
 # %% ../nbs/02_resblock_encoder.ipynb #673f02de
 @dataclass
