@@ -19,18 +19,16 @@ a caption step reads the frozen encoder's features, which a nanomm run computes 
 step, `--repeats` times after a warm-up, in one process. It prints one JSON line: medians in ms and the ratios
 reference / nanomm.
 """
-import argparse, contextlib, json, os, platform, statistics, sys, tempfile, time
+import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from nanomm.data import (get_shakespeare, find_file, read_verified, FMNIST_FILES, FMNIST_IDX_MD5, TextBatches,
-                         CaptionBatches, split_text)
+from nanomm.data import get_shakespeare, find_file, read_verified, FMNIST_FILES, FMNIST_IDX_MD5, split_text
 from nanomm.tokenizer import CharTokenizer
-from nanomm.gpt import GPT, GPTConfig
-from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
-from nanomm.multimodal import MultiModal, batch_loss
-from nanomm.hardware import HardwareConfig, Setup
+from nanomm.multimodal import batch_loss
 from nanomm.loop import train_step
+from cpu_speed import blog_steps   # nanomm's side: the same models and batches as the placements' table
 
+DTYPES = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)   # autocast to these (None: off)
 MODULES = ('NanoTransformer.data', 'NanoTransformer.GPTText2Text', 'NanoTransformer.ImageEncoder', 'NanoTransformer.MultiModal')
 
 def stage_data(scratch:Path):
@@ -94,45 +92,31 @@ def main():
         ims, cx, cy = next(iter(mm.vision_dl['train']))
         ref_batches = dict(text=(x, y, None), caption=(cx, cy, ims))
         # its best path on this CPU: two steps of each precision, the fastest per kind
-        probe = {}
         for kind, b in ref_batches.items():
-            for name, dtype in (('fp32', None), ('bf16', torch.bfloat16), ('fp16', torch.float16)):
+            for name, dtype in DTYPES.items():
                 ts = []
                 for _ in range(2):
                     t = time.perf_counter(); ref_step(mm, ref, ref_opt, b, dtype); ts.append(time.perf_counter() - t)
-                probe[kind, name] = min(ts)
                 res[f'reference_{kind}_probe_ms_{name}'] = round(1000 * min(ts), 1)
-        best = {kind: min(('fp32', 'bf16', 'fp16'), key=lambda n: probe[kind, n]) for kind in ref_batches}
+        best = {kind: min(DTYPES, key=lambda n: res[f'reference_{kind}_probe_ms_{n}']) for kind in ref_batches}
         res.update({f'reference_{kind}_best': n for kind, n in best.items()})
-        dtypes = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)
 
-        su = Setup(HardwareConfig('cpu'))
-        ours = {}
-        for at in ('weights', 'heads'):
-            torch.manual_seed(0)
-            m = MultiModal(ResNetEncoder(ResNetConfig()), GPT(GPTConfig(dropout_at=at))).train()
-            ours[at] = m, su.optimizer(m.trainable_parameters(), 1e-3)
-        train_ids, _, _ = split_text(torch.tensor(CharTokenizer().encode(get_shakespeare())))
-        feats, labels = torch.randn(5_000, 1, 512), torch.arange(5_000) % 10
-        our_batches = dict(text=next(TextBatches(train_ids, 64, 128, seed=0).epoch(0)),
-                           caption=next(CaptionBatches(feats, labels, 512, seed=0).epoch(0)))
+        su, models, opts, our_batches = blog_steps(split_text(torch.tensor(CharTokenizer().encode(get_shakespeare())))[0])
         ts = {}
         for i in range(a.repeats + 2):                               # two warm-up rounds, then interleaved
             for kind in ref_batches:
-                t = time.perf_counter(); ref_step(mm, ref, ref_opt, ref_batches[kind], dtypes[best[kind]])
+                t = time.perf_counter(); ref_step(mm, ref, ref_opt, ref_batches[kind], DTYPES[best[kind]])
                 if i >= 2: ts.setdefault(('reference', kind), []).append(time.perf_counter() - t)
-                for at, (m, opt) in ours.items():
-                    t = time.perf_counter(); train_step(m, batch_loss, our_batches[kind], opt, su.precision, 1.0)
+                for at, m in models.items():
+                    t = time.perf_counter(); train_step(m, batch_loss, our_batches[kind], opts[at], su.precision, 1.0)
                     if i >= 2: ts.setdefault((at, kind), []).append(time.perf_counter() - t)
     for (who, kind), v in ts.items(): res[f'{kind}_step_ms_{who}'] = round(1000 * statistics.median(v), 1)
     for kind in ref_batches:
-        for at in ours: res[f'{kind}_reference_over_{at}'] = round(res[f'{kind}_step_ms_reference'] / res[f'{kind}_step_ms_{at}'], 2)
+        for at in models: res[f'{kind}_reference_over_{at}'] = round(res[f'{kind}_step_ms_reference'] / res[f'{kind}_step_ms_{at}'], 2)
     print(json.dumps(res))
     if a.out: open(a.out, 'w').write(json.dumps(res, indent=1) + '\n')
 
-def _commit(repo):
-    with contextlib.suppress(Exception):
-        import subprocess
-        return subprocess.run(['git', '-C', str(repo), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
+def _commit(repo) -> str:
+    return subprocess.run(['git', '-C', str(repo), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
 
 if __name__ == '__main__': main()

@@ -27,14 +27,19 @@ def make(at):
     torch.manual_seed(0)
     return MultiModal(ResNetEncoder(ResNetConfig()), GPT(GPTConfig(dropout_at=at)))
 
-def step_times(text_ids, repeats):
-    "Median ms of text and caption steps for each placement, the two interleaved step by step"
+def blog_steps(text_ids):
+    "The blog configuration with each placement: the setup, models, their optimizers, and a text and a caption batch"
     su = Setup(HardwareConfig('cpu'))
-    models = {at: make(at) for at in ('weights', 'heads')}
+    models = {at: make(at).train() for at in ('weights', 'heads')}
     opts = {at: su.optimizer(m.trainable_parameters(), 1e-3) for at, m in models.items()}
-    feats, labels = torch.randn(5_000, 1, 512), torch.arange(5_000) % 10
+    feats, labels = torch.randn(5_000, 1, 512), torch.arange(5_000) % 10   # a frozen encoder's features, once per run
     batches = dict(text=next(TextBatches(text_ids, 64, 128, seed=0).epoch(0)),
                    caption=next(CaptionBatches(feats, labels, 512, seed=0).epoch(0)))
+    return su, models, opts, batches
+
+def step_times(text_ids, repeats):
+    "Median ms of text and caption steps for each placement, the two interleaved step by step"
+    su, models, opts, batches = blog_steps(text_ids)
     ts = {(at, kind): [] for at in models for kind in batches}
     for i in range(repeats + 2):
         for kind, b in batches.items():
