@@ -14,12 +14,12 @@ no-op for files already there, so nothing is fetched.
 
 Its loop autocasts to float16 on a CPU (its `multiConfig.dtype`); bf16 and plain fp32 are also tried, two steps each, and
 the fastest is taken as its best path on this CPU. Then its best path and nanomm's steps (`train_step` of the blog
-configuration, fp32, with attention dropout on the weights, nanoGPT's placement, and on each head's output, the blog's;
-a caption step reads the frozen encoder's features, which a nanomm run computes once) are timed interleaved step by
-step, `--repeats` times after a warm-up, in one process. It prints one JSON line: medians in ms and the ratios
-reference / nanomm.
+configuration in fp32, in `cpu_speed.py`'s three variants: attention dropout on the weights, nanoGPT's placement; on
+each head's output, the blog's, with PyTorch's `nn.Dropout`; and the same with nanomm's `Dropout`; a caption step reads
+the frozen encoder's features, which a nanomm run computes once) are timed interleaved step by step, `--repeats` times
+after a warm-up, in one process. It prints one JSON line: the CPU, medians in ms and the ratios reference / nanomm.
 """
-import argparse, json, os, platform, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
 from nanomm.data import get_shakespeare, find_file, read_verified, FMNIST_FILES, FMNIST_IDX_MD5, split_text
@@ -27,6 +27,7 @@ from nanomm.tokenizer import CharTokenizer
 from nanomm.multimodal import batch_loss
 from nanomm.loop import train_step
 from cpu_speed import blog_steps   # nanomm's side: the same models and batches as the placements' table
+from machine import cpu_name
 
 DTYPES = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)   # autocast to these (None: off)
 MODULES = ('NanoTransformer.data', 'NanoTransformer.GPTText2Text', 'NanoTransformer.ImageEncoder', 'NanoTransformer.MultiModal')
@@ -81,8 +82,7 @@ def main():
     p.add_argument('--repeats', type=int, default=10)
     p.add_argument('--out', default=None, help='also write the JSON here')
     a = p.parse_args()
-    res = dict(cpu=platform.processor() or platform.machine(), torch=torch.__version__, threads=torch.get_num_threads(),
-               day=time.strftime('%Y-%m-%d'))
+    res = dict(cpu=cpu_name(), torch=torch.__version__, threads=torch.get_num_threads(), day=time.strftime('%Y-%m-%d'))
     with tempfile.TemporaryDirectory() as scratch:
         mm, ref = import_reference(a.reference.resolve(), Path(scratch))
         res['reference_commit'] = _commit(a.reference)

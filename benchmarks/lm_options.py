@@ -10,7 +10,7 @@ after 30 warm-up steps, gradients clipped at 1, seed 0. It then measures the mea
 validation 5% (the test 5% is never read), and prints a markdown table: option, parameters, validation loss, seconds
 of training and the device. `--smoke` runs 3 steps on a sliver of the validation text, to check the script.
 """
-import argparse, platform, time
+import argparse, time
 from dataclasses import replace
 import torch
 from nanomm.data import get_shakespeare, split_text, TextBatches
@@ -18,6 +18,7 @@ from nanomm.tokenizer import CharTokenizer
 from nanomm.gpt import GPT, GPTConfig
 from nanomm.loop import lr_at, train_step
 from nanomm.hardware import HardwareConfig, Setup
+from machine import device_name
 
 OPTIONS = [   # (name, changes to the blog's GPTConfig)
     ('GPT-2 (learned, layernorm, gelu, 8 kv heads)', {}),
@@ -43,10 +44,11 @@ def valid_loss(model, ids) -> float:
         n += b['targets'].numel()
     return tot / n
 
-def train_one(cfg, train_ids, valid_ids, steps, dev, lr=3e-3):
-    "Seconds of training and validation loss of one config"
+def train_one(cfg, train_ids, valid_ids, steps, dev, lr=3e-3, prep=None):
+    "Seconds of training and validation loss of one config (`prep(model)` changes the model before it trains)"
     torch.manual_seed(0)
     model = GPT(cfg).to(dev)
+    if prep is not None: model = prep(model)
     opt = Setup(HardwareConfig(str(dev))).optimizer(model.parameters(), lr)
     tb = TextBatches(train_ids, 16, 128, 'random', seed=0)
     batches = (b for e in range(10**6) for b in tb.epoch(e))
@@ -57,10 +59,6 @@ def train_one(cfg, train_ids, valid_ids, steps, dev, lr=3e-3):
     if dev.type == 'cuda': torch.cuda.synchronize()
     secs = time.time() - t0
     return model, secs, valid_loss(model, valid_ids)
-
-def device_name(dev) -> str:
-    if dev.type == 'cuda': return torch.cuda.get_device_name(dev)
-    return f'{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads'
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

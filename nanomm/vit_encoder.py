@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 from .core import InputError
-from .gpt import Block
+from .gpt import Block, Dropout
 from .vision import register_encoder, image_hw
 
 # %% auto #0
@@ -62,7 +62,7 @@ class ViTEncoder(nn.Module):
         self.patch_embed = nn.Linear(cfg.in_channels * cfg.patch_size ** 2, cfg.n_embd)   # a patch's "token embedding"
         self.cls = nn.Parameter(torch.zeros(1, 1, cfg.n_embd)) if cfg.cls_token else None
         self.pos = nn.Parameter(torch.zeros(1, n_pos, cfg.n_embd))                        # learned positions
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = Dropout(cfg.dropout)
         self.blocks = nn.ModuleList([Block(cfg, causal=False) for _ in range(cfg.n_layer)])
         self.ln_f = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         for name, p in self.named_parameters():
