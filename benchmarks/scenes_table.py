@@ -7,13 +7,13 @@ Pretrains one scene encoder the `scenes` preset's way (04e: the ResNet of channe
 per-cell objective `'cells'` on the 20,000 training scenes, batches of 128), measures its per-cell head on the 5,000 test scenes (the
 share of filled cells whose class it names: what the encoder knows of single items in their cells), freezes it, and
 trains the `scenes` preset's captioner on it once per row: patches or pooled image tokens, linear or mlp projector
-(4 epochs of 200 caption batches of 16, captions only, seed 0; `--pretrain-epochs`, `--epochs` and
+(6 epochs of 200 caption batches of 16, captions only, seed 0; `--pretrain-epochs`, `--epochs` and
 `--caption-batches` change the budget). Each row is scored on the 5,000 test scenes (the first `--test-scenes` of them) by
 `evaluate(...)['scores']` (09: exact scene, per item, class only, unparsed); the validation scenes only validate.
 Writes the rows as JSON (read by nbs/09_scenes.ipynb) and prints a markdown table. `--smoke` runs a tiny version on
 `fmnist_scenes_small` to check the script (its numbers mean nothing).
 """
-import argparse, json, platform, tempfile, time
+import argparse, json, tempfile, time
 from pathlib import Path
 import torch
 from nanomm.data import get_dataset
@@ -23,12 +23,9 @@ from nanomm.vision import build_encoder, pretrain_encoder, save_encoder
 from nanomm.train import train
 from nanomm.inference import evaluate
 from nanomm.scenes import evaluate_cells
+from machine import device_name
 
 ROWS = [('patches', 'linear'), ('pooled', 'linear'), ('patches', 'mlp'), ('pooled', 'mlp')]
-
-def device_name(dev) -> str:
-    if dev.type == 'cuda': return torch.cuda.get_device_name(dev)
-    return f'{platform.processor() or platform.machine()} CPU, {torch.get_num_threads()} threads (shared)'
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -211,7 +211,7 @@ PRESETS = {
                   data=dict(dataset='fsdd', text_bs=16, text_mode='random', text_batches=150, caption_bs=16)),
     'scenes': dict(encoder=dict(kind='resnet', channels=(16, 32, 64, 128)), lm=dict(dropout=0.0),
                    pretrain=dict(epochs=3, bs=128, lr=3e-3, schedule='cosine'),
-                   projector=dict(image_tokens='patches'), optim=dict(epochs=4, lr=3e-3, schedule='cosine'),
+                   projector=dict(image_tokens='patches'), optim=dict(epochs=6, lr=3e-3, schedule='cosine'),
                    data=dict(dataset='fmnist_scenes', tasks=('caption',), caption_bs=16, caption_batches=200)),
 }
 # quick's clothing and text, and spoken digits through a second encoder: one GPT that reads, sees and hears (08)
