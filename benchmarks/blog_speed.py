@@ -27,7 +27,7 @@ from nanomm.tokenizer import CharTokenizer
 from nanomm.multimodal import batch_loss
 from nanomm.loop import train_step
 from cpu_speed import blog_steps   # nanomm's side: the same models and batches as the placements' table
-from machine import cpu_name
+from machine import cpu_name, load
 
 DTYPES = dict(fp32=None, bf16=torch.bfloat16, fp16=torch.float16)   # autocast to these (None: off)
 MODULES = ('NanoTransformer.data', 'NanoTransformer.GPTText2Text', 'NanoTransformer.ImageEncoder', 'NanoTransformer.MultiModal')
@@ -82,7 +82,8 @@ def main():
     p.add_argument('--repeats', type=int, default=10)
     p.add_argument('--out', default=None, help='also write the JSON here')
     a = p.parse_args()
-    res = dict(cpu=cpu_name(), torch=torch.__version__, threads=torch.get_num_threads(), day=time.strftime('%Y-%m-%d'))
+    res = dict(cpu=cpu_name(), torch=torch.__version__, threads=torch.get_num_threads(), day=time.strftime('%Y-%m-%d'),
+               repeats=a.repeats, load_before=load())
     with tempfile.TemporaryDirectory() as scratch:
         mm, ref = import_reference(a.reference.resolve(), Path(scratch))
         res['reference_commit'] = _commit(a.reference)
@@ -110,6 +111,7 @@ def main():
                 for at, m in models.items():
                     t = time.perf_counter(); train_step(m, batch_loss, our_batches[kind], opts[at], su.precision, 1.0)
                     if i >= 2: ts.setdefault((at, kind), []).append(time.perf_counter() - t)
+    res['load_after'] = load()
     for (who, kind), v in ts.items(): res[f'{kind}_step_ms_{who}'] = round(1000 * statistics.median(v), 1)
     for kind in ref_batches:
         for at in models: res[f'{kind}_reference_over_{at}'] = round(res[f'{kind}_step_ms_reference'] / res[f'{kind}_step_ms_{at}'], 2)

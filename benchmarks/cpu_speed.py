@@ -26,7 +26,7 @@ from nanomm.multimodal import MultiModal, batch_loss
 from nanomm.hardware import HardwareConfig, Setup
 from nanomm.loop import train_step
 from lm_options import train_one   # the same budget and validation as the LM options' table
-from machine import cpu_name
+from machine import cpu_name, load
 
 VARIANTS = dict(weights=('weights', False), heads_torch=('heads', True), heads=('heads', False))  # (dropout_at, torch's)
 
@@ -56,10 +56,11 @@ def blog_steps(text_ids):
 def step_times(text_ids, repeats):
     "Median ms of text and caption steps for each variant, interleaved step by step"
     su, models, opts, batches = blog_steps(text_ids)
-    ts = {(at, kind): [] for at in models for kind in batches}
+    ts, names = {(at, kind): [] for at in models for kind in batches}, list(models)
     for i in range(repeats + 2):
         for kind, b in batches.items():
-            for at, m in models.items():
+            for at in names[i % 3:] + names[:i % 3]:             # each variant first in turn
+                m = models[at]
                 m.train()
                 t = time.perf_counter()
                 train_step(m, batch_loss, b, opts[at], su.precision, 1.0)
@@ -109,7 +110,8 @@ def main():
     p.add_argument('--profile', action='store_true', help='only profile a step of `heads` (self CPU ms by group)')
     a = p.parse_args()
     train_ids, valid_ids, _ = split_text(torch.tensor(CharTokenizer().encode(get_shakespeare())))
-    res = dict(cpu=cpu_name(), torch=torch.__version__, threads=torch.get_num_threads(), day=time.strftime('%Y-%m-%d'))
+    res = dict(cpu=cpu_name(), torch=torch.__version__, threads=torch.get_num_threads(), day=time.strftime('%Y-%m-%d'),
+               repeats=a.repeats, load_before=load())
     if a.profile:
         res.update(profile(train_ids))
         print(json.dumps(res))
@@ -122,6 +124,7 @@ def main():
     print(json.dumps(res), flush=True)
     if a.quality_steps: res.update(quality(train_ids, valid_ids, a.quality_steps))
     res['peak_rss_mib'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    res['load_after'] = load()
     print(json.dumps(res))
     if a.out: open(a.out, 'w').write(json.dumps(res, indent=1) + '\n')
 

@@ -23,7 +23,7 @@ from nanomm.vision import build_encoder, pretrain_encoder, save_encoder
 from nanomm.train import train
 from nanomm.inference import evaluate
 from nanomm.scenes import evaluate_cells
-from machine import device_name
+from machine import device_name, load
 
 ROWS = [('patches', 'linear'), ('pooled', 'linear'), ('patches', 'mlp'), ('pooled', 'mlp')]
 
@@ -62,7 +62,8 @@ def main():
     enc_secs = time.time() - t0
     cells = evaluate_cells(clf, test['test_x'][:a.test_scenes], test['test_y'][:a.test_scenes], spec=ds.spec)
     save_encoder(clf.encoder, tmp/'encoder', hist, ds.spec)
-    out = dict(device=device_name(dev), torch=torch.__version__, dataset=ds.name, smoke=a.smoke,
+    out = dict(device=device_name(dev), torch=torch.__version__, day=time.strftime('%Y-%m-%d'), load_before=load(),
+               dataset=ds.name, smoke=a.smoke,
                test_scenes=len(test['test_y'][:a.test_scenes]),
                encoder=dict(kind=cfg.encoder.kind, channels=list(cfg.encoder.channels), pretrain_epochs=cfg.pretrain.epochs,
                             seconds=round(enc_secs, 1), test_cell_accuracy=cells['acc'], test_item_accuracy=cells['item_acc']),

@@ -56,6 +56,17 @@ class GPTConfig:
                              "must be even")
 
 # %% ../nbs/03_gpt.ipynb #df11874a
+def keep_mask(shape:tuple, # the shape of the activations
+              p:float, # the probability of dropping each one: `k = round(p * 65536)` must be in 1..65535
+              generator:Optional[torch.Generator]=None): # a CPU generator; the default one if None
+    "A bool mask of `shape` on the CPU, True with probability `1 - k/65536`: four 16-bit draws per 64-bit number"
+    k = round(p * 65536)
+    if not 0 < k < 65536: raise InputError(f'keep_mask needs 1/131072 < p < 1 - 1/131072, got {p}')
+    n = math.prod(shape)
+    bits = torch.empty((n + 3) // 4, dtype=torch.int64).random_(-2**63, None, generator=generator)  # all 64 bits
+    return (bits.view(torch.int16)[:n] >= k - 32768).view(shape)   # an int16 spans -32768..32767
+
+# %% ../nbs/03_gpt.ipynb #77fe05dc
 class _Masked(torch.autograd.Function):
     "`x * keep * scale`, whose gradient is `grad * keep * scale`; saves only the bool mask `keep`"
     @staticmethod
@@ -69,19 +80,12 @@ class _Masked(torch.autograd.Function):
         keep, = ctx.saved_tensors
         return grad.mul(keep).mul_(ctx.scale), None, None
 
-def keep_mask(shape:tuple, # the shape of the activations
-              p:float, # the probability of dropping each one, 0 <= p < 1
-              generator:Optional[torch.Generator]=None): # a CPU generator; the default one if None
-    "A bool mask of `shape` on the CPU, each entry True with probability `1 - p`: four 16-bit draws per 64-bit number"
-    n = math.prod(shape)
-    bits = torch.empty((n + 3) // 4, dtype=torch.int64).random_(-2**63, None, generator=generator)  # all 64 bits
-    return (bits.view(torch.int16)[:n] >= round(p * 65536) - 32768).view(shape)   # int16 spans -32768..32767
-
 class Dropout(nn.Dropout):
-    "`nn.Dropout`, with a cheaper mask while training on a CPU (`keep_mask`)"
+    "`nn.Dropout`, with a cheaper mask (`keep_mask`) while training on a CPU"
     def forward(self, x:Tensor):
-        if not self.training or x.device.type != 'cpu' or not 0 < self.p < 1 or self.inplace: return super().forward(x)
-        return _Masked.apply(x, keep_mask(x.shape, self.p), 1 / (1 - self.p))
+        k = round(self.p * 65536)                                 # drop k of every 65,536 on average
+        if not self.training or x.device.type != 'cpu' or not 0 < k < 65536 or self.inplace: return super().forward(x)
+        return _Masked.apply(x, keep_mask(x.shape, self.p), 65536 / (65536 - k))
 
 # %% ../nbs/03_gpt.ipynb #158497a0
 class SelfAttention(nn.Module):

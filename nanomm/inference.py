@@ -22,7 +22,7 @@ __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_im
            'is_blank', 'picture_flags', 'CaptionTree', 'class_posterior', 'caption_probability', 'fit_calibration',
            'calibrate', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
            'plot_reliability', 'caption_confusion', 'caption_len', 'evaluate', 'show_captions', 'plot_confusion',
-           'image_attention', 'word_attention', 'plot_attention']
+           'image_attention', 'plot_attention', 'word_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
 def _batched(images:Tensor, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
@@ -422,23 +422,13 @@ def _grid(k:int, H:int, W:int) -> tuple:
     "Rows and columns of `k` patch vectors over an `H`×`W` picture: the split of `k` whose shape is closest to it"
     return min(((r, k // r) for r in range(1, k + 1) if k % r == 0), key=lambda g: abs(math.log(g[0] * W / (g[1] * H))))
 
-def word_attention(caption:str, # a caption, as `image_attention` returns it
-                   weights:Tensor): # its attention (characters, K), one row per character written (then '\n')
-    "The caption's words and their attention (words, K): each word's the mean of the rows of the characters it spells"
-    words, rows = [], []
-    for m in re.finditer(r'\S+', caption):
-        if m.start() >= len(weights): break                   # a caption cut at max_len: the words it reached
-        words.append(m.group())
-        rows.append(weights[m.start():m.end()].mean(0))      # (K,)
-    return words, torch.stack(rows) if rows else weights[:0]
-
 def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=None,
                    labels:list|None=None): # per image, the title of each row of its weights; its characters if None
     "For each image, the attention of each caption character (or word) on the image's patches, drawn over the picture"
     labels = labels or [list(c + '\n') for c in captions]
     titles = [textwrap.fill(c, 20) for c in captions]        # a long caption in lines under the width of its picture
     n, cols = len(captions), min(max_chars, max(len(w) for w in weights)) + 1
-    fig = new_figure(figsize=(cols * 1.0, n * (1.05 + 0.1 * max(t.count('\n') + 1 for t in titles))))
+    fig = new_figure(figsize=(cols * 1.0, n * (0.95 + 0.14 * max(t.count('\n') + 1 for t in titles))))
     axs = fig.subplots(n, cols, squeeze=False)
     for i, (img, title, w) in enumerate(zip(images, titles, weights)):
         pic = _picture(img)                                  # (H, W) or (H, W, C): the encoder's image size
@@ -456,3 +446,14 @@ def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=N
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=80)
     return fig
+
+# %% ../nbs/06_inference.ipynb #f9adc50f
+def word_attention(caption:str, # a caption, as `image_attention` returns it
+                   weights:Tensor): # its attention (characters, K), one row per character written (then '\n')
+    "The caption's words and their attention (words, K): the mean of the rows of the characters that spell each word"
+    words, rows = [], []
+    for m in re.finditer(r'\S+', caption):
+        if m.start() >= len(weights): break                   # fewer rows than characters: the words they reach
+        words.append(m.group())
+        rows.append(weights[m.start():m.end()].mean(0))      # (K,)
+    return words, torch.stack(rows) if rows else weights[:0]

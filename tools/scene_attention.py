@@ -19,7 +19,7 @@ if __name__ == '__main__':
     model, tok, _ = load_model(sys.argv[1], default_device())
     if model.n_img < 2: sys.exit(f'error: the run in {sys.argv[1]} has one image token: there is no layout to look at')
     x = get_dataset('fmnist_scenes').splits(test=True)['test_x'][:3]
-    caps, ws = image_attention(model, x, max_len=90, tok=tok)
+    caps, ws = image_attention(model, x, max_len=102, tok=tok)       # the longest scene caption has 101
     words, wws = zip(*[word_attention(c, w) for c, w in zip(caps, ws)])
     plot_attention(x, caps, list(wws), max_chars=16, labels=list(words), path=out)
     for c in caps: print(c)
