@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['NORMS', 'MLPS', 'POSITIONS', 'BLOCKS', 'GPTConfig', 'keep_mask', 'Dropout', 'SelfAttention', 'attention_weights',
            'MLP', 'Block', 'register_block', 'LearnedPositions', 'apply_rope', 'RoPE', 'RMSNorm', 'SwiGLU', 'repeat_kv',
-           'GPT', 'KVCache', 'sample_next']
+           'check_block', 'GPT', 'KVCache', 'sample_next']
 
 # %% ../nbs/03_gpt.ipynb #73e51112
 import inspect, math
@@ -263,20 +263,28 @@ def repeat_kv(x:Tensor, # (B, n_kv_head, S, hs) keys or values
     "Each key/value head repeated for the `n_rep` query heads that share it: (B, n_kv_head * n_rep, S, hs)"
     return x.repeat_interleave(n_rep, dim=1)  # heads 0, 0, 1, 1, ... for n_rep = 2
 
+# %% ../nbs/03_gpt.ipynb #92994a82
+def check_block(cfg:GPTConfig) -> type:
+    "The block class `cfg.block` names; an `InputError` if none is registered, or if `cfg.pos` rotates and it takes no `rope=`"
+    if cfg.block not in BLOCKS:
+        raise InputError(f"unknown block {cfg.block!r}; registered blocks: {', '.join(sorted(BLOCKS))}")
+    block = BLOCKS[cfg.block]
+    with torch.device('meta'): pos = POSITIONS[cfg.pos](cfg)              # built without memory or random draws
+    if pos.rotates and 'rope' not in inspect.signature(block.forward).parameters:
+        raise InputError(f"block {cfg.block!r} takes no rope=, so it cannot use pos={cfg.pos!r}: use pos='learned'")
+    return block
+
 # %% ../nbs/03_gpt.ipynb #c85b8ffa
 class GPT(nn.Module):
     "A GPT-2 style decoder-only transformer over characters"
     def __init__(self, cfg:GPTConfig):
         super().__init__()
-        if cfg.block not in BLOCKS:
-            raise InputError(f"unknown block {cfg.block!r}; registered blocks: {', '.join(sorted(BLOCKS))}")
+        block = check_block(cfg)                                                # the registered class, checked
         self.cfg = cfg
         wte, pos = nn.Embedding(cfg.vocab_size, cfg.n_embd), POSITIONS[cfg.pos](cfg)   # tokens; positions (wpe or rope)
-        if pos.rotates and 'rope' not in inspect.signature(BLOCKS[cfg.block].forward).parameters:
-            raise InputError(f"block {cfg.block!r} takes no rope=, so it cannot use pos={cfg.pos!r}")
         self.pos_key = pos.key
         self.transformer = nn.ModuleDict({'wte': wte, pos.key: pos, 'drop': Dropout(cfg.dropout),
-                                          'h': nn.ModuleList([BLOCKS[cfg.block](cfg) for _ in range(cfg.n_layer)]),
+                                          'h': nn.ModuleList([block(cfg) for _ in range(cfg.n_layer)]),
                                           'ln_f': NORMS[cfg.norm](cfg)})
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)  # not tied to wte
         self.apply(self._init_weights)

@@ -17,7 +17,7 @@ from .hardware import HardwareConfig
 from .tasks import RUN_TASKS, task_records
 from .vision import PretrainConfig, encoder_config, config_dict, n_tokens, encoder_for_spec
 from .resblock_encoder import ResNetConfig
-from .gpt import GPTConfig, BLOCKS
+from .gpt import GPTConfig, check_block
 from .multimodal import ProjectorConfig
 
 # %% auto #0
@@ -64,8 +64,8 @@ def _check(self:TrainConfig):
     k = n_tokens(self.encoder, self.projector.image_tokens)
     unknown = [t for t in self.data.tasks if t not in RUN_TASKS]
     if unknown: raise InputError(f"unknown task {unknown[0]!r}; registered tasks: {', '.join(RUN_TASKS)}")
-    if self.lm.block not in BLOCKS:
-        raise InputError(f"unknown lm.block {self.lm.block!r}; registered blocks: {', '.join(BLOCKS)}")
+    try: check_block(self.lm)                                         # registered, and able to take its positions
+    except InputError as e: raise InputError(f'lm: {e}') from None
     ds = get_dataset(self.data.dataset)
     longest, g, j = max((len(c), g, j) for g, syns in enumerate(ds.captions) for j, c in enumerate(syns))
     if 'caption' in self.data.tasks and self.lm.block_size < k + longest:

@@ -6,12 +6,15 @@ from pathlib import Path
 import pytest, torch
 import toy_parts
 from nanomm.cli import main
+from nanomm.core import InputError
 from nanomm.data import get_dataset
 from nanomm.multimodal import load_model
 from nanomm.inference import caption_images
 from nanomm.train import TrainConfig, train, load_train_state
 
-SETTINGS = dict(encoder=dict(kind='grid', width=8), lm=dict(n_layer=1, n_head=2, n_embd=16, block_size=32, block='relu'),
+# the toy block takes no rope=, so these runs learn their positions (the quick preset's are rotary)
+SETTINGS = dict(encoder=dict(kind='grid', width=8),
+                lm=dict(n_layer=1, n_head=2, n_embd=16, block_size=32, block='relu', pos='learned'),
                 data=dict(dataset='halves', tasks=('caption',), caption_bs=32, caption_batches=4),
                 pretrain=dict(epochs=1, bs=64), optim=dict(epochs=2, lr=3e-3), hardware=dict(device='cpu'))
 
@@ -21,6 +24,8 @@ def test_config_knows_the_parts():
     cfg = TrainConfig.from_preset('quick', **SETTINGS)
     assert (cfg.encoder, cfg.lm.block, cfg.data.dataset) == (toy_parts.GridConfig(width=8), 'relu', 'halves')
     assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+    with pytest.raises(InputError, match="lm: block 'relu' takes no rope=, so it cannot use pos='rope'"):
+        TrainConfig.from_preset('quick', **{**SETTINGS, 'lm': {**SETTINGS['lm'], 'pos': 'rope'}})   # before any training
     assert cfg.updated(encoder=dict(width=4)).encoder == toy_parts.GridConfig(width=4)   # of its kind, changed
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit): main(['--plugin', 'toy_parts', 'train', '--help'])
@@ -48,7 +53,8 @@ def test_cli_train_caption_resume(tmp_path):
     import numpy as np
     run = tmp_path/'run'
     args = ['--encoder.kind', 'grid', '--encoder.width', 8, '--lm.n-layer', 1, '--lm.n-head', 2, '--lm.n-embd', 16,
-            '--lm.block-size', 32, '--lm.block', 'relu', '--data.dataset', 'halves', '--data.tasks', 'caption',
+            '--lm.block-size', 32, '--lm.block', 'relu', '--lm.pos', 'learned', '--data.dataset', 'halves',
+            '--data.tasks', 'caption',
             '--data.caption-bs', 32, '--data.caption-batches', 4, '--pretrain.epochs', 1, '--optim.epochs', 1,
             '--device', 'cpu']
     code, out, err = cli('--plugin', 'toy_parts', 'train', '--out', run, *args)
