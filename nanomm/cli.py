@@ -612,7 +612,7 @@ def cmd_eval(a):
     for k, v in r['scores'].items(): print(f"{k.replace('_', ' '):<24}{pct(v)}")   # the dataset's own metrics
     if not r['labelled']:
         print(f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded)\n"
-              f"text test loss          {_text_loss(r)}\n"
+              f"{_text_loss(r)}\n"
               f"flagged pictures        {pct(r['flagged_share'])}  (unfamiliar or blank, as `nanomm caption` marks them)")
         print(f'accuracy by class and the encoder as a classifier need class labels; dataset {ds.name!r} has none'
               if ds.classes is None else f'the caption groups of dataset {ds.name!r} are not classes: no accuracy by class')
@@ -624,7 +624,7 @@ def cmd_eval(a):
           f"valid captions          {pct(r['valid_caption_share'])}\n"
           f"caption loss            {r['caption_loss']:.4f} nats/char (padding excluded; {r['caption_loss_blog']:.4f} "
           f"counting it, as the blog)\n"
-          f"text test loss          {_text_loss(r)}\n"
+          f"{_text_loss(r)}\n"
           f"encoder accuracy        {pct(r['encoder_accuracy'])}  (the frozen encoder as a classifier, same "
           f"{'images' if clothing else 'samples'})\n"
           f"flagged pictures        {pct(r['flagged_share'])}  (blank or unfamiliar, as `nanomm caption` marks them; "
@@ -635,9 +635,11 @@ def cmd_eval(a):
     _print_senses(r, pct)
 
 def _text_loss(r:dict) -> str:
-    "The text loss line of `nanomm eval`"
-    if r['text_test_loss'] is None: return 'n/a  (the run did not learn text)'
-    return f"{r['text_test_loss']:.4f} nats/char = {r['text_test_bpc']:.3f} bits/char (the last 5%)"
+    "The text loss line of `nanomm eval`, on the text of the split it measures"
+    split, part = r['split'], {'train': 'the first 90%', 'valid': 'the 5% before the last', 'test': 'the last 5%'}
+    loss = r.get(f'text_{split}_loss')
+    if loss is None: return f"{'text ' + split + ' loss':<24}n/a  (the run did not learn text)"
+    return f"{'text ' + split + ' loss':<24}{loss:.4f} nats/char = {r[f'text_{split}_bpc']:.3f} bits/char ({part[split]})"
 
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"

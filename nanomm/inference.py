@@ -12,7 +12,8 @@ from torch import Tensor
 from .core import device_of, eval_mode, FolderError, InputError, new_figure
 from .tokenizer import CharTokenizer
 from .data import (ImageSpec, FMNIST_SPEC, normalize_images, get_shakespeare, split_text, caption_classes,
-                         FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches, CaptionTable, get_dataset, check_splits)
+                         FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches, CaptionTable, get_dataset, check_splits,
+                         SPLITS)
 from .tasks import TextTask, CaptionTask, evaluate_tasks
 from .vision import encode_images, load_encoder, evaluate_classifier, ImageClassifier, familiarity
 from .multimodal import MultiModal, caption_logprob
@@ -316,7 +317,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
              n_images:int|None=None,          # only the first `n_images` of the split (a quick look; None: all)
              seed:int=0,                      # seed of the fixed reference captions for the caption loss (the run's)
              dataset='fashion_mnist',         # the run's dataset: a registered name or an `ImageDataset`
-             text:bool=True,                  # also the text loss on Shakespeare's test split (runs that learned it)
+             text:bool=True,                  # also the text loss on Shakespeare's part of the same split
              encoder_dir=None) -> dict:       # the pretrained encoder to score too; None: the run's (`run_dir/encoder`)
     "Exact captions, accuracy by class (lenient, strict), confusion, losses, encoder accuracy, the dataset's `scores`"
     if split not in ('test', 'valid', 'train'):
@@ -335,15 +336,15 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]
     if text:
-        text_test = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[2].to(dev)
-        tasks.append(TextTask(valid=TextBatches(text_test, 64, model.gpt.cfg.block_size, shuffle=False)))
+        ids = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[SPLITS.index(split)].to(dev)   # the same split
+        tasks.append(TextTask(valid=TextBatches(ids, 64, model.gpt.cfg.block_size, shuffle=False)))
     losses = evaluate_tasks(model, tasks)
     shared = None if r['shared'] is None else r['shared'] / len(y)
     res = dict(split=split, n_images=len(y), exact_match=exact, labelled=labelled, caption_accuracy=r['accuracy'],
                strict_accuracy=r['strict_accuracy'], shared_captions=r['shared'], shared_caption_share=shared,
                valid_caption_share=r['valid'], caption_loss=losses['caption_loss'],
-               caption_loss_blog=losses['caption_loss_blog'], text_test_loss=losses.get('text_loss'),
-               text_test_bpc=losses.get('text_bpc'), confusion=None if r['confusion'] is None else r['confusion'].tolist(),
+               caption_loss_blog=losses['caption_loss_blog'], **{f'text_{split}_loss': losses.get('text_loss'),
+               f'text_{split}_bpc': losses.get('text_bpc')}, confusion=None if r['confusion'] is None else r['confusion'].tolist(),
                encoder_accuracy=None, flagged_share=None, scores=ds.score(caps, y))   # scores: the dataset's own metrics
     fam = load_familiarity(run_dir) if run_dir is not None else None
     if fam is not None:
