@@ -19,7 +19,8 @@ from .cli import open_picture, picture_tensor, IMAGE_EXTENSIONS
 # %% auto #0
 __all__ = ['SPLIT_NAMES', 'CAPTION_FILES', 'GREY_BANDS', 'CaptionRecord', 'read_captions_csv', 'read_captions_json',
            'find_captions', 'read_captions', 'caption_groups', 'picture_splits', 'read_pictures', 'FolderDataset',
-           'folder_dataset', 'ClipConfig', 'CaptionEncoder', 'CLIP', 'clip_loss', 'clip_batch_loss', 'evaluate_clip']
+           'folder_options', 'folder_dataset', 'ClipConfig', 'CaptionEncoder', 'CLIP', 'clip_loss', 'clip_batch_loss',
+           'evaluate_clip']
 
 # %% ../nbs/10_folders.ipynb #353b69dc
 @dataclass
@@ -171,7 +172,8 @@ class FolderDataset(ImageDataset):
                  channels:int|None=None, # 1 (grey) or 3 (colour); None: colour if any picture is
                  seed:int=0): # seeds the split when the captions file names none
         self.folder, self.file = Path(folder), find_captions(folder)
-        self.name = f'folder:{folder}'
+        opts = [f'size={size[0]}x{size[1]}'] * (tuple(size) != (32, 32)) + [f'channels={channels}'] * bool(channels)
+        self.name = f'folder:{folder}' + ('?' + '&'.join(opts) if opts else '')   # as `get_dataset` reads it
         records = read_captions(self.file)
         self.files, self.captions, self.wheres = caption_groups(records)
         self.paths = [_picture_path(self.file.parent, f, w[0]) for f, w in zip(self.files, self.wheres)]
@@ -203,9 +205,25 @@ def _signature(folder:Path) -> tuple:
 def _folder_dataset(folder:Path, size:tuple, channels, seed:int, signature:tuple) -> FolderDataset:
     return FolderDataset(folder, size, channels, seed)
 
+def folder_options(arg:str) -> tuple[str, dict]:
+    "The folder and the options of `PATH` or `PATH?size=64x48&channels=1` (size: H or HxW pixels; channels: 1 or 3)"
+    folder, sep, query = arg.partition('?')
+    opts = {}
+    for kv in query.split('&') if sep else []:
+        k, _, v = kv.partition('=')
+        h, _, w = v.partition('x')
+        if k == 'size' and h.isdigit() and (w or h).isdigit() and 8 <= min(int(h), int(w or h)) <= max(int(h), int(w or h)) <= 1024:
+            opts['size'] = (int(h), int(w or h))
+        elif k == 'channels' and v in ('1', '3'): opts['channels'] = int(v)
+        else: raise InputError(f"folder:{arg}: {kv!r} is not an option; they are size=H or size=HxW (8 to 1024 pixels) "
+                               f"and channels=1 or 3, as in folder:PATH?size=64x48&channels=1")
+    return folder, opts
+
 @register_dataset('folder')
 def folder_dataset(folder:str='', size:tuple=(32, 32), channels:int|None=None, seed:int=0) -> FolderDataset:
     "The `FolderDataset` of `folder` (`data.dataset='folder:PATH'`), read once a process while its files are unchanged"
+    folder, opts = folder_options(folder)
+    size, channels = opts.get('size', size), opts.get('channels', channels)   # the name's options, else the arguments
     if not folder: raise InputError("name the folder of pictures: dataset 'folder:PATH'")
     p = Path(folder).expanduser()
     if not p.is_dir(): raise InputError(f'{folder}: no such folder (a folder of pictures and a captions file)')

@@ -36,10 +36,13 @@ TINY = ['--encoder.channels', '8,16', '--lm.n-layer', 1, '--lm.n-head', 2, '--lm
 @pytest.mark.parametrize('layout', ['csv', 'json'])
 def test_train_caption_eval_a_folder(tmp_path, layout):
     pics, run = shapes(tmp_path/'pics', layout=layout), tmp_path/'run'
-    code, out, err = cli('train', '--out', run, '--data.dataset', f'folder:{pics}', *TINY)
+    name = f'folder:{pics}' + ('?size=24x20&channels=1' if layout == 'json' else '')   # the name's options: grey 24x20
+    code, out, err = cli('train', '--out', run, '--data.dataset', name, *TINY)
     assert code == 0 and 'captions of validation images' in out, err
     conf = json.loads((run/'config.json').read_text())
-    assert conf['train']['data']['dataset'] == f'folder:{pics}' and conf['model']['spec']['channels'] == 3
+    spec = conf['model']['spec']
+    assert conf['train']['data']['dataset'] == name, conf['train']['data']
+    assert (spec['channels'], spec['size']) == ((1, [24, 20]) if layout == 'json' else (3, [32, 32])), spec
     assert json.loads((run/'encoder'/'config.json').read_text())['model'] == 'encoder'   # CLIP's picture encoder
     code, out, err = cli('caption', pics/'0.png', pics/'1.jpg', '--run', run)
     assert code == 0 and out.count('confidence') == 2, err
