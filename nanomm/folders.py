@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_folders.ipynb #6e5630f6
 from __future__ import annotations
-import csv, json, math, os
+import csv, json, math, os, re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -205,15 +205,17 @@ def _signature(folder:Path) -> tuple:
 def _folder_dataset(folder:Path, size:tuple, channels, seed:int, signature:tuple) -> FolderDataset:
     return FolderDataset(folder, size, channels, seed)
 
+_SIZE = re.compile(r'(\d+)(?:[x×](\d+))?', re.ASCII)   # 64, 64x48 or 64×48
+
 def folder_options(arg:str) -> tuple[str, dict]:
     "The folder and the options of `PATH` or `PATH?size=64x48&channels=1` (size: H or HxW pixels; channels: 1 or 3)"
     folder, sep, query = arg.partition('?')
     opts = {}
-    for kv in query.split('&') if sep else []:
+    for kv in filter(None, query.split('&')):
         k, _, v = kv.partition('=')
-        h, _, w = v.partition('x')
-        if k == 'size' and h.isdigit() and (w or h).isdigit() and 8 <= min(int(h), int(w or h)) <= max(int(h), int(w or h)) <= 1024:
-            opts['size'] = (int(h), int(w or h))
+        m = _SIZE.fullmatch(v) if k == 'size' else None
+        hw = (int(m[1]), int(m[2] or m[1])) if m else None
+        if hw and 8 <= min(hw) and max(hw) <= 1024: opts['size'] = hw
         elif k == 'channels' and v in ('1', '3'): opts['channels'] = int(v)
         else: raise InputError(f"folder:{arg}: {kv!r} is not an option; they are size=H or size=HxW (8 to 1024 pixels) "
                                f"and channels=1 or 3, as in folder:PATH?size=64x48&channels=1")
