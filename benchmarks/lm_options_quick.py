@@ -16,7 +16,7 @@ the seconds of the run's stage-2 steps (from its history) and the device. The ru
 import argparse, json, tempfile, time
 from pathlib import Path
 from machine import device_name, load
-from senses_table import SMOKE, nanomm
+from cli_run import SMOKE, nanomm
 from lm_options import OPTIONS
 
 def trainable_parameters(run:Path) -> int:

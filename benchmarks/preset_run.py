@@ -12,7 +12,7 @@ and a markdown table. OUT is a new temporary folder unless `--out` names one (wh
 import argparse, json, os, subprocess, tempfile, threading, time
 from pathlib import Path
 from machine import device_name, load
-from senses_table import CLI, SMOKE, nanomm
+from cli_run import CLI, SMOKE, nanomm
 
 def _rss_mib(pid:int) -> float|None:
     "The resident memory of process `pid` in MiB (None once it has gone)"
@@ -69,17 +69,16 @@ def main():
         print(json.dumps(r), flush=True)
     res = dict(device=device_name(a.device), smoke=a.smoke, rows=rows)
     if a.json: Path(a.json).write_text(json.dumps(res, indent=1) + '\n')
-    pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
     print(f"\n{res['device']}\n")
-    sec = lambda v: 'n/a' if v is None else f'{v:.0f}'
+    fmt = lambda v, spec: 'n/a' if v is None else format(v, spec)
+    pct, sec = lambda v: fmt(v, '.2%'), lambda v: fmt(v, '.0f')
     print('| preset | seconds (start-up / stage 1 / stage 2) | peak memory | memory after stage-2 epochs | '
           'captions (strict) | text test loss |')
     print('|---|---|---|---|---|---|')
     for r in rows:
         m = r['rss_mib_after_epochs']
-        loss = 'n/a' if r['text_test_loss'] is None else f"{r['text_test_loss']:.3f}"
         print(f"| `{r['preset']}` | {sec(r['seconds'])} ({sec(r['startup_s'])} / {sec(r['stage1_s'])} / "
               f"{sec(r['stage2_s'])}) | {r['peak_rss_mib']:,} MiB | {', '.join(map(str, m))} MiB | "
-              f"{pct(r['caption_accuracy'])} ({pct(r['strict_accuracy'])}) | {loss} |")
+              f"{pct(r['caption_accuracy'])} ({pct(r['strict_accuracy'])}) | {fmt(r['text_test_loss'], '.3f')} |")
 
 if __name__ == '__main__': main()

@@ -11,18 +11,9 @@ epoch and pretrains a second encoder. It prints a markdown table (and writes `re
 tasks, clothing caption accuracy (lenient and strict), encoder accuracy, text test loss, digit caption and encoder
 accuracy, the seconds of `nanomm train` and the device. `--smoke` trains one epoch on tiny settings, to check the script.
 """
-import argparse, json, platform, subprocess, sys, time
+import argparse, json, platform, time
 from pathlib import Path
-
-CLI = [sys.executable, '-c', 'import sys; from nanomm.cli import main; sys.exit(main())']
-SMOKE = ['--optim.epochs', '1', '--pretrain.epochs', '1', '--data.text-batches', '4', '--data.caption-batches', '4',
-         '--data.train-images', '512']
-
-def nanomm(*args) -> str:
-    "Run `nanomm ARGS`; its stdout (stderr passed through)"
-    r = subprocess.run([*CLI, *map(str, args)], stdout=subprocess.PIPE, text=True)
-    if r.returncode: raise SystemExit(f'nanomm {" ".join(map(str, args))} failed ({r.returncode})')
-    return r.stdout
+from cli_run import SMOKE, nanomm
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

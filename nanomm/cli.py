@@ -637,9 +637,9 @@ def cmd_eval(a):
 def _text_loss(r:dict) -> str:
     "The text loss line of `nanomm eval`, on the text of the split it measures"
     split, part = r['split'], {'train': 'the first 90%', 'valid': 'the 5% before the last', 'test': 'the last 5%'}
-    loss = r.get(f'text_{split}_loss')
-    if loss is None: return f"{'text ' + split + ' loss':<24}n/a  (the run did not learn text)"
-    return f"{'text ' + split + ' loss':<24}{loss:.4f} nats/char = {r[f'text_{split}_bpc']:.3f} bits/char ({part[split]})"
+    loss, head = r.get(f'text_{split}_loss'), f'text {split} loss'
+    if loss is None: return f'{head:<24}n/a  (the run did not learn text)'
+    return f"{head:<24}{loss:.4f} nats/char = {r[f'text_{split}_bpc']:.3f} bits/char ({part[split]})"
 
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"

@@ -535,7 +535,7 @@ def _datasets() -> tuple:
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"
-    dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures; `folder:PATH` for your own (`?size=HxW&channels=1`: 10)
+    dataset:str = 'fashion_mnist' # the registered dataset of captioned pictures; `folder:PATH` for your own (10)
     tasks:tuple = ('text', 'caption') # the tasks training alternates: Shakespeare and captioned pictures (05)
     text_bs:int = 64 # windows of Shakespeare per text batch
     caption_bs:int = 512 # images per caption batch

@@ -265,7 +265,7 @@ def repeat_kv(x:Tensor, # (B, n_kv_head, S, hs) keys or values
 
 # %% ../nbs/03_gpt.ipynb #92994a82
 def check_block(cfg:GPTConfig) -> type:
-    "The block class `cfg.block` names; an `InputError` if none is registered, or if `cfg.pos` rotates and it takes no `rope=`"
+    "The block class `cfg.block` names: an `InputError` if none is, or if `cfg.pos` rotates and it takes no `rope=`"
     if cfg.block not in BLOCKS:
         raise InputError(f"unknown block {cfg.block!r}; registered blocks: {', '.join(sorted(BLOCKS))}")
     block = BLOCKS[cfg.block]

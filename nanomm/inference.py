@@ -336,15 +336,15 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     tasks = [CaptionTask(valid=CaptionBatches(feats, y.to(dev), 512, shuffle=False, fixed_captions=True, seed=seed,
                                               captions=CaptionTable(tok, groups, device=dev)))]
     if text:
-        ids = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[SPLITS.index(split)].to(dev)   # the same split
-        tasks.append(TextTask(valid=TextBatches(ids, 64, model.gpt.cfg.block_size, shuffle=False)))
+        ids = split_text(torch.tensor(tok.encode(get_shakespeare(root))))[SPLITS.index(split)]   # the same split
+        tasks.append(TextTask(valid=TextBatches(ids.to(dev), 64, model.gpt.cfg.block_size, shuffle=False)))
     losses = evaluate_tasks(model, tasks)
     shared = None if r['shared'] is None else r['shared'] / len(y)
     res = dict(split=split, n_images=len(y), exact_match=exact, labelled=labelled, caption_accuracy=r['accuracy'],
                strict_accuracy=r['strict_accuracy'], shared_captions=r['shared'], shared_caption_share=shared,
                valid_caption_share=r['valid'], caption_loss=losses['caption_loss'],
-               caption_loss_blog=losses['caption_loss_blog'], **{f'text_{split}_loss': losses.get('text_loss'),
-               f'text_{split}_bpc': losses.get('text_bpc')}, confusion=None if r['confusion'] is None else r['confusion'].tolist(),
+               caption_loss_blog=losses['caption_loss_blog'], **{f'text_{split}_{k}': losses.get(f'text_{k}')
+               for k in ('loss', 'bpc')}, confusion=None if r['confusion'] is None else r['confusion'].tolist(),
                encoder_accuracy=None, flagged_share=None, scores=ds.score(caps, y))   # scores: the dataset's own metrics
     fam = load_familiarity(run_dir) if run_dir is not None else None
     if fam is not None:
@@ -356,7 +356,6 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
         if isinstance(clf, ImageClassifier) and labelled:
             res['encoder_accuracy'] = evaluate_classifier(clf, x.to(dev), y.to(dev), spec=model.spec)['acc']
     return res
-
 
 # %% ../nbs/06_inference.ipynb #a4faa10c
 def _picture(img) -> Tensor:
