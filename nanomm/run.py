@@ -197,7 +197,7 @@ def from_dict(cls:TrainConfig, d:dict):
 PRESETS = {
     'blog': dict(data=dict(validation='test')),
     'quick': dict(encoder=dict(kind='resnet', channels=(32, 64, 128, 256)), lm=dict(dropout=0.0, pos='rope'),
-                  pretrain=dict(epochs=5, bs=128, lr=3e-3, schedule='cosine'),
+                  pretrain=dict(epochs=5, bs=128, lr=3e-3, schedule='cosine', label_smoothing=0.1),
                   optim=dict(epochs=8, lr=3e-3, schedule='cosine'),
                   data=dict(text_bs=16, text_mode='random', text_batches=160, caption_bs=64, caption_batches=160,
                             train_images=20_000)),
