@@ -11,9 +11,10 @@ epoch and pretrains a second encoder. It prints a markdown table (and writes `re
 tasks, clothing caption accuracy (lenient and strict), encoder accuracy, text test loss, digit caption and encoder
 accuracy, the seconds of `nanomm train` and the device. `--smoke` trains one epoch on tiny settings, to check the script.
 """
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
 from cli_run import SMOKE, nanomm
+from machine import device_name
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,8 +36,9 @@ def main():
                          text_test_loss=r['text_test_loss'], digit_caption_accuracy=ear.get('caption_accuracy'),
                          digit_encoder_accuracy=ear.get('encoder_accuracy'), digit_samples=ear.get('n_images')))
         print(json.dumps(rows[-1]), flush=True)
-    dev = platform.processor() or platform.machine() if a.device == 'cpu' else a.device
-    (out/'results.json').write_text(json.dumps(dict(device=dev, smoke=a.smoke, rows=rows), indent=1))
+    dev = device_name(a.device)                       # the CPU's model and threads, or the GPU's name
+    res = dict(device=dev, day=time.strftime('%Y-%m-%d'), smoke=a.smoke, rows=rows)
+    (out/'results.json').write_text(json.dumps(res, indent=1))
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
     print('| preset | tasks | clothing captions (strict) | clothing encoder | text test loss | digit captions | '
           'digit encoder | train seconds |')
@@ -46,6 +48,6 @@ def main():
         print(f"| `{r['preset']}` | {tasks} | {pct(r['caption_accuracy'])} ({pct(r['strict_accuracy'])}) | "
               f"{pct(r['encoder_accuracy'])} | {r['text_test_loss']:.3f} | {pct(r['digit_caption_accuracy'])} | "
               f"{pct(r['digit_encoder_accuracy'])} | {r['seconds']:.0f} |")
-    print(f'device: {dev}, torch threads: default')
+    print(f'device: {dev}')
 
 if __name__ == '__main__': main()
