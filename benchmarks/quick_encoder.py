@@ -1,13 +1,12 @@
 """The `quick` preset's encoder pretraining, one lever at a time, on the validation set (the test data is never read).
 
-    python benchmarks/quick_encoder.py [--levers NAME ...] [--json FILE [--append]] [--smoke]
+    python benchmarks/quick_encoder.py [--levers NAME ...] [--json FILE] [--smoke]
 
 Pretrains quick's ResNet with quick's recipe (`TrainConfig.from_preset('quick')`, the run's seed) without its label
-smoothing (the row `none`), then with each lever on top of that (`label_smoothing` is the preset as it is), and prints a JSON line per row: the accuracy and loss on the 5,000 held-out validation images
-after the last epoch, and the seconds of training (validation included) on this machine. Time it alone: on 2 cores a
-second process slows both. `--json` writes the rows and the command; with `--append` they join the rows and commands
-already in FILE (measured on the same machine, which the script checks). `--smoke` shrinks everything to check the
-script in seconds.
+smoothing (the row `none`), then with each lever on top of that (`label_smoothing` is the preset as it is), and prints a
+JSON line per row: the accuracy and loss on the 5,000 held-out validation images after the last epoch, and the seconds
+of training (validation included) on this machine. Time it alone: on 2 cores a second process slows both. `--json`
+also writes the rows, the machine and the command to FILE. `--smoke` shrinks everything to check the script in seconds.
 """
 import argparse, json, shlex, sys, time
 from pathlib import Path
@@ -32,7 +31,6 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--levers', nargs='+', choices=list(LEVERS), default=list(LEVERS))
     p.add_argument('--json', help='also write the rows to this file')
-    p.add_argument('--append', action='store_true', help='add the rows to those already in the --json file')
     p.add_argument('--smoke', action='store_true')
     a = p.parse_args()
     cfg = TrainConfig.from_preset('quick')
@@ -53,12 +51,7 @@ def main():
         print(json.dumps(rows[-1]), flush=True)
     if a.json:
         out = dict(device=device_name('cpu'), day=time.strftime('%Y-%m-%d'), smoke=a.smoke,
-                   encoder=asdict(cfg.encoder), commands=[shlex.join(['python', *sys.argv])], rows=rows)
-        if a.append and Path(a.json).exists():
-            old = json.loads(Path(a.json).read_text())
-            if (old['device'], old['smoke']) != (out['device'], out['smoke']):
-                raise SystemExit(f"{a.json} was measured on {old['device']} (smoke: {old['smoke']}): not appending")
-            out.update(commands=old['commands'] + out['commands'], rows=old['rows'] + rows)
+                   encoder=asdict(cfg.encoder), command=shlex.join(['python', *sys.argv]), rows=rows)
         Path(a.json).write_text(json.dumps(out, indent=1))
 
 if __name__ == '__main__': main()
