@@ -130,7 +130,8 @@ def check_imports(nb_path:Path, probs:Problems):
     import ast
     for i, c in enumerate(json.loads(nb_path.read_text())['cells']):
         src = ''.join(c['source'])
-        if c['cell_type'] != 'code' or re.search(r'^#\|\s*(export|exports|exporti|exec_doc)\b', src, re.M): continue
+        if c['cell_type'] != 'code' or 'nbdev_export()' in src: continue
+        if re.search(r'^#\|\s*(export|exports|exporti|exec_doc)\b', src, re.M): continue
         try: tree = ast.parse(re.sub(r'^\s*[!%].*$', '', src, flags=re.M))
         except SyntaxError: continue
         imps = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
