@@ -181,6 +181,23 @@ def check_browser(site:Path, html:dict, probs:Problems, shots:Path=None) -> dict
                                 f'--screenshot={shots/(Path(p).stem + ".png")}', url], capture_output=True, timeout=120)
     return seen
 
+def raw_reading(path:Path) -> dict:
+    "`reading` for a notebook in nbs/ before nbdev processes it (hidden and exported cells dropped), for quick checks"
+    nb = json.loads(Path(path).read_text())
+    keep = []
+    for c in nb['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] == 'code':
+            d = _flags(src)
+            if d & {'hide', 'export', 'exporti', 'default_exp'} or _options(src).get('include') == 'false': continue
+            if 'nbdev_export()' in src: continue
+            if _options(src).get('echo') == 'false': src = ''
+            c = dict(c, source=_strip_options(src))
+        keep.append(c)
+    return reading(dict(nb, cells=keep))
+
+def _flags(src:str) -> set: return {l[2:].split()[0] for l in src.splitlines() if l.startswith('#|') and l[2:].split()}
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--out', default=str(ROOT/'_site'), help='where the pages go')
@@ -188,7 +205,13 @@ def main(argv=None):
     ap.add_argument('--no-browser', action='store_true', help='skip the Chromium check')
     ap.add_argument('--screenshots', help='a folder for one screenshot per page')
     ap.add_argument('--json', help='write the per-page figures to this file')
+    ap.add_argument('--reading', nargs='+', metavar='NB', help='only print what a reader meets in these notebooks (no build)')
     a = ap.parse_args(argv)
+    if a.reading:
+        for p in a.reading:
+            s = raw_reading(p)
+            print(f"{Path(p).name:28s} pictures {s['pictures']:2d}  words {s['words']:5d}  code lines shown {s['code_lines']:4d}  {s['minutes']:5.1f} min")
+        return
     probs = Problems()
     for p in sorted(NBS.glob('*.ipynb')): check_imports(p, probs)
     if probs: sys.exit('\n'.join(probs))
