@@ -86,7 +86,7 @@ window.addEventListener('load', () => {
 });
 </script>"""
 
-def render(nb:dict, pages:dict) -> str:
+def render(nb:dict, pages:dict, nav:str='') -> str:
     "HTML for prepared notebook `nb`, its links to notebooks pointed at their pages"
     import nbformat
     from nbconvert import HTMLExporter
@@ -102,7 +102,27 @@ def render(nb:dict, pages:dict) -> str:
         attrs = re.sub(r' id="[^"]*"', '', m[2])
         return f'<h{m[1]}{attrs} id="{pandoc_id(inner)}">{inner}</h{m[1]}>'
     body = re.sub(r'<h([1-6])([^>]*)>(.*?)</h\1>', _hid, body, flags=re.S)
+    body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + nav, body, count=1)
     return body.replace('</body>', CHECK_JS + '\n</body>')
+
+def sidebar(pages:dict, probs) -> str:
+    "The reading order of `nbs/sidebar.yml` as a nav for every page; every notebook listed once, and only those"
+    import yaml
+    items = yaml.safe_load((NBS/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    listed, secs, html = [], {}, ['<nav style="font-size:smaller;padding:0.5em 2em;border-bottom:1px solid #ccc">']
+    for it in items:
+        sec, nbs = (it['section'], it['contents']) if isinstance(it, dict) else (None, [it])
+        links = secs.setdefault(sec or 'Start', [])
+        for nb in nbs:
+            stem = Path(nb).stem
+            listed.append(stem)
+            if stem not in pages: probs.add('sidebar.yml', f'lists {nb}, which is not a notebook')
+            links.append(stem)
+        a = [f'<a href="{pages.get(n, n + ".html")}">{n}</a>' for n in links]
+        html.append(f'<div>{"<b>" + sec + ":</b> " if sec else ""}{" · ".join(a)}</div>')
+    for stem in pages:
+        if listed.count(stem) != 1: probs.add('sidebar.yml', f'lists {stem} {listed.count(stem)} times (once, please)')
+    return '\n'.join(html + ['</nav>']), secs
 
 class Problems(list):
     def add(self, page, msg): self.append(f'{page}: {msg}')
@@ -225,12 +245,13 @@ def main(argv=None):
     nbs = {p: json.loads(p.read_text()) for p in sorted(PROC.glob('*.ipynb'))}
     pages = {p.stem: page_name(nb, p) for p, nb in nbs.items()}
     html, stats = {}, {}
+    nav, sections = sidebar(pages, probs)
     for p, nb in nbs.items():
         name = pages[p.stem]
         nb = prepare(nb)
         stats[name] = dict(notebook=p.name, **reading(nb))
         check_outputs(name, nb, probs)
-        html[name] = render(nb, pages)
+        html[name] = render(nb, pages, nav)
         (site/name).write_text(html[name])
     check_links(site, html, probs)
     check_entries(html, probs)
@@ -244,6 +265,10 @@ def main(argv=None):
               f"words {s['words']:5d}  code lines {s['code_lines']:4d}  {s['minutes']:5.0f} min")
     print(f"{len(stats)} pages, {sum(s['pictures'] for s in stats.values())} pictures, "
           f"{sum(s['minutes'] for s in stats.values())/60:.1f} hours to read ({WPM} words, {LPM} lines of code a minute)")
+    by_nb = {s['notebook'][:-6]: s for s in stats.values()}
+    for sec, stems in sections.items():
+        print(f"{sec}: {sum(by_nb[n]['minutes'] for n in stems if n in by_nb):.0f} min, "
+              f"{sum(by_nb[n]['pictures'] for n in stems if n in by_nb)} pictures")
     if a.json: Path(a.json).write_text(json.dumps(stats, indent=1))
     for l in probs: print('PROBLEM', l)
     if probs: sys.exit(f'{len(probs)} problems in the site')

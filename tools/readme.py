@@ -1,6 +1,6 @@
 """Generate README.md from nbs/index.ipynb without Quarto: `python tools/readme.py` (writes README.md),
 `python tools/readme.py --check` (exit 1 if README.md is stale). Hidden cells and `#|` directives are dropped;
-code cells become ```python blocks followed by their text outputs; links relative to nbs/ (images/, the notebooks) point into nbs/."""
+code cells become ```python blocks (consecutive ones: one block) followed by their text outputs; links relative to nbs/ (images/, the notebooks) point into nbs/."""
 import json, re, sys
 from pathlib import Path
 
@@ -32,7 +32,9 @@ def render_readme(nb_path) -> str:
         d = _directives(src)
         if d & {'hide', 'exporti', 'default_exp'} or 'nbdev_export(' in src: continue
         code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
-        if code and not d & {'hide_input', 'echo'}: parts.append(f'```python\n{code}\n```')
+        if code and not d & {'hide_input', 'echo'}:
+            if parts and parts[-1].startswith('```python\n'): parts[-1] = parts[-1][:-4] + f'\n{code}\n```'   # imports and their use: one block
+            else: parts.append(f'```python\n{code}\n```')
         if 'hide_output' in d: continue
         for o in _text_outputs(c):
             if isinstance(o, tuple): parts.append(o[1].strip())
