@@ -218,6 +218,13 @@ def raw_reading(path:Path) -> dict:
 
 def _flags(src:str) -> set: return {l[2:].split()[0] for l in src.splitlines() if l.startswith('#|') and l[2:].split()}
 
+def proc():
+    "`nbdev_proc_nbs` (nbdev's processing for the docs), without its attempt to install Quarto"
+    import nbdev.quarto
+    from fastcore.xtras import working_directory
+    nbdev.quarto._ensure_quarto = lambda: None
+    with working_directory(ROOT): nbdev.quarto.nbdev_proc_nbs.__wrapped__()
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--out', default=str(ROOT/'_site'), help='where the pages go')
@@ -235,9 +242,7 @@ def main(argv=None):
     probs = Problems()
     for p in sorted(NBS.glob('*.ipynb')): check_imports(p, probs)
     if probs: sys.exit('\n'.join(probs))
-    if not a.no_proc:
-        r = subprocess.run(['nbdev_proc_nbs'], cwd=ROOT, capture_output=True, text=True)
-        if r.returncode: sys.exit(f'nbdev_proc_nbs failed:\n{r.stderr[-4000:]}')
+    if not a.no_proc: proc()
     site = Path(a.out)
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
