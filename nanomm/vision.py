@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_vision.ipynb #100b0003
 from __future__ import annotations
-import functools, hashlib, warnings
+import functools, hashlib, os, warnings
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
@@ -291,8 +291,8 @@ def encode_images(encoder:nn.Module, # the (usually frozen) encoder; an `ImageCl
 
 # %% ../nbs/01b_vision.ipynb #100b001f
 def feature_cache() -> Path:
-    "The folder of cached encoder features"
-    return cache_dir()/'features'
+    "The folder of cached encoder features: `$NANOMM_FEATURES`, or `features/` in the cache folder"
+    return Path(os.environ.get('NANOMM_FEATURES') or cache_dir()/'features')
 
 def _digest(*parts) -> str:
     "A short hash of tensors and strings"
