@@ -418,7 +418,7 @@ def generate(self:GPT, idx:Tensor,          # (B, T) prompt token ids, T >= 1
              temperature:float=1.0,         # 0 means greedy (argmax)
              top_k:Optional[int]=None,      # keep only the k most likely tokens
              generator:Optional[torch.Generator]=None, # seeded generator for reproducible sampling
-             use_cache:bool=True):          # reuse keys/values while the sequence fits in block_size
+             use_cache:bool=True):          # reuse keys/values; False: recompute the last block_size tokens each step
     "Append `max_new_tokens` sampled tokens to `idx`, returning (B, T + max_new_tokens)"
     if max_new_tokens < 0:
         raise InputError(f"max_new_tokens must be >= 0, got {max_new_tokens}")  # sample_next checks the rest
@@ -427,11 +427,15 @@ def generate(self:GPT, idx:Tensor,          # (B, T) prompt token ids, T >= 1
     bs, cache = self.cfg.block_size, None
     with eval_mode(self), torch.no_grad():
         for _ in range(max_new_tokens):
-            if use_cache and idx.size(1) <= bs:
-                if cache is None: cache, x = self.new_cache(), self.embed(idx)  # prefill the prompt
+            if not use_cache: logits, _ = self(idx[:, -bs:])  # recompute on the last block_size tokens
+            else:
+                # cached keys cannot move to new positions, so when the cache is full the window moves by a chunk:
+                # the last half context is re-read into a fresh cache, and each token after it is one cached step
+                if cache is None or len(cache) == bs:
+                    n = bs if cache is None else max(bs // 2, 1)                # the prompt, or the last half context
+                    cache, x = self.new_cache(), self.embed(idx[:, -n:])
                 else: x = self.embed(idx[:, -1:], start=len(cache))             # only the newest token
                 logits, _ = self.forward_embeds(x, cache=cache)
-            else: logits, _ = self(idx[:, -bs:])  # recompute on the last block_size tokens
             idx = torch.cat([idx, sample_next(logits[:, -1], temperature, top_k, generator)], dim=1)
     return idx
 
