@@ -223,6 +223,7 @@ def proc():
     import nbdev.quarto
     from fastcore.xtras import working_directory
     nbdev.quarto._ensure_quarto = lambda: None
+    shutil.rmtree(PROC, ignore_errors=True)        # its cache misses a notebook saved while it ran: start afresh
     with working_directory(ROOT): nbdev.quarto.nbdev_proc_nbs.__wrapped__()
 
 def main(argv=None):
