@@ -43,8 +43,9 @@ def page_name(nb:dict, path:Path) -> str:
 
 def _front_matter(nb:dict) -> dict:
     if not nb['cells'] or nb['cells'][0]['cell_type'] != 'raw': return {}
-    src = ''.join(nb['cells'][0]['source'])
-    return dict(re.findall(r'^(title|description):\s*(.*(?:\n  .*)*)$', src, re.M))
+    import yaml
+    fm = yaml.safe_load(''.join(nb['cells'][0]['source']).strip().strip('-')) or {}
+    return {k: str(v) for k, v in fm.items() if k in ('title', 'description')}
 
 def prepare(nb:dict) -> dict:
     "The notebook as Quarto would show it: hidden cells dropped, options applied, the front matter as a title"
