@@ -30,7 +30,7 @@ def run_notebook(path:Path, force=()):
         return bool(skip & _flags(cell.source))
     def _tidy(cell):
         cell.outputs = [o for o in cell.get('outputs', []) if not (o.get('output_type') == 'stream' and o.get('name') == 'stderr')]
-    k = CaptureShell(path)
+    k = CaptureShell(path, mpl_format='png')       # pictures at their own dpi, not twice it: notebooks stay small
     with working_directory(path.parent): k.run_all(nb, exc_stop=True, preproc=_skip, postproc=_tidy)
     write_nb(nb, path)
 
