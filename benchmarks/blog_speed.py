@@ -24,7 +24,9 @@ from pathlib import Path
 import torch
 from nanomm.data import get_shakespeare, find_file, read_verified, FMNIST_FILES, FMNIST_IDX_MD5, split_text
 from nanomm.tokenizer import CharTokenizer
-from nanomm.multimodal import batch_loss
+from nanomm.tasks import TextTask, CaptionTask, task_loss
+
+batch_loss = task_loss([TextTask(), CaptionTask()])   # a text or caption batch's loss, by its `task`
 from nanomm.loop import train_step
 from cpu_speed import blog_steps   # nanomm's side: the same models and batches as the placements' table
 from machine import cpu_name, load

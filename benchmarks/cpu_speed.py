@@ -22,7 +22,10 @@ from nanomm.data import get_shakespeare, split_text, TextBatches, CaptionBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.gpt import GPT, GPTConfig, Dropout
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
-from nanomm.multimodal import MultiModal, batch_loss
+from nanomm.multimodal import MultiModal
+from nanomm.tasks import TextTask, CaptionTask, task_loss
+
+batch_loss = task_loss([TextTask(), CaptionTask()])   # a text or caption batch's loss, by its `task`
 from nanomm.hardware import HardwareConfig, Setup
 from nanomm.loop import train_step
 from lm_options import train_one   # the same budget and validation as the LM options' table

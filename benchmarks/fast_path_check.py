@@ -12,12 +12,14 @@ import argparse, json, tempfile
 from pathlib import Path
 import torch
 from nanomm.core import get_device
-from nanomm.data import TextBatches, CaptionBatches, TrainBatchIter, image_splits, get_shakespeare, split_text
+from nanomm.data import TextBatches, CaptionBatches, image_splits, get_shakespeare, split_text
 from nanomm.tokenizer import CharTokenizer
 from nanomm.hardware import HardwareConfig, Setup
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
-from nanomm.multimodal import MultiModal, batch_loss
+from nanomm.multimodal import MultiModal
+from nanomm.loop import OnEpoch
+from nanomm.tasks import TextTask, CaptionTask, TaskBatches, task_loss
 from nanomm.vision import PretrainConfig, pretrain_encoder, save_encoder
 from nanomm.train import TrainConfig, train
 
@@ -31,8 +33,9 @@ def curves(dev, fast, text_ids, steps=40, epochs=3):
     su = Setup(HardwareConfig(str(dev), fast=fast))
     opt = su.optimizer(model.trainable_parameters(), 1e-3)
     out = []
-    su.fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, steps // 2, steps // 2), epochs, grad_clip=1.0,
-           on_epoch=lambda e, t, s: out.append(t['text_loss'] / t['text_n']), progress=False)
+    tasks = [TextTask(text, max_batches=steps // 2), CaptionTask(caps, max_batches=steps // 2)]
+    su.fit(model, opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs, grad_clip=1.0, progress=False,
+           cbs=[OnEpoch(lambda e, t, s: out.append(t['text_loss'] / t['text_n']))])
     return out, {k: v.float() for k, v in model.state_dict().items()}
 
 def resumes_exactly(dev, fast, data, encoder):

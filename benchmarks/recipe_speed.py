@@ -16,13 +16,15 @@ seconds per phase for each path and the ratios fast/plain.
 import argparse, json, platform, statistics, time
 import torch
 from nanomm.core import get_device
-from nanomm.data import get_shakespeare, get_fashion_mnist, image_splits, split_text, TextBatches, CaptionBatches, TrainBatchIter
+from nanomm.data import get_shakespeare, get_fashion_mnist, image_splits, split_text, TextBatches, CaptionBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.hardware import HardwareConfig, Setup
 from nanomm.vision import PretrainConfig, pretrain_encoder
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
-from nanomm.multimodal import MultiModal, batch_loss, load_model
+from nanomm.multimodal import MultiModal, load_model
+from nanomm.loop import OnEpoch
+from nanomm.tasks import TextTask, CaptionTask, TaskBatches, task_loss
 from nanomm.inference import caption_features, caption_images
 
 def sync(dev):
@@ -48,11 +50,13 @@ def caption_epoch(dev, fast, epochs, steps, text_ids):
     cap = None if steps is None else steps // 2
     su = Setup(HardwareConfig(str(dev), fast=fast))
     opt, step_fn, prec, secs = su.optimizer(model.trainable_parameters(), 1e-3), su.step_fn, su.precision, []
-    su.fit(model, opt, batch_loss, lambda e: TrainBatchIter(text, caps, e, cap, cap), epochs, grad_clip=1.0,
-           on_epoch=lambda e, t, s: secs.append(s), progress=False)
-    n = full if cap is None else len(TrainBatchIter(text, caps, 0, cap, cap))
+    tasks = [TextTask(text, max_batches=cap), CaptionTask(caps, max_batches=cap)]
+    batch_loss = task_loss(tasks)
+    su.fit(model, opt, batch_loss, lambda e: TaskBatches(tasks, e), epochs, grad_clip=1.0, progress=False,
+           cbs=[OnEpoch(lambda e, t, s: secs.append(s))])
+    n = full if cap is None else len(TaskBatches(tasks, 0))
     medians = {}
-    for name, b in (('text', next(text.epoch(0))), ('caption', next(caps.epoch(0)))):
+    for name, b in (('text', next(iter(tasks[0].batches(0)))), ('caption', next(iter(tasks[1].batches(0))))):
         ts = []
         for _ in range(20):
             sync(dev)

@@ -23,7 +23,7 @@ __all__ = ['DEBIAN_FMNIST', 'FMNIST_FILES', 'FMNIST_IDX_MD5', 'FMNIST_MIRRORS', 
            'parse_idx', 'get_fashion_mnist', 'ImageSpec', 'normalize_images', 'random_crop_flip', 'random_erase',
            'epoch_generator', 'split_text', 'TextBatches', 'holdout_split', 'image_splits', 'caption_classes',
            'CaptionTable', 'CaptionBatches', 'ImageDataset', 'check_splits', 'register_dataset', 'get_dataset',
-           'FashionMNIST', 'alternate', 'TrainBatchIter', 'ValidBatchIter', 'DataConfig']
+           'FashionMNIST', 'alternate', 'DataConfig']
 
 # %% ../nbs/01_data.ipynb #ca65d402
 DEBIAN_FMNIST = Path('/usr/share/datasets/fashion-mnist')
@@ -506,26 +506,6 @@ def alternate(*iterators):
         for it in list(its):
             try: yield next(it)
             except StopIteration: its.remove(it)
-
-def _cap(n:int, m:int|None) -> int: return n if m is None else max(0, min(n, m))
-
-class TrainBatchIter:
-    "One training epoch of alternating text and caption batches, optionally only the first `max_text` / `max_caption`"
-    def __init__(self, text:TextBatches, caption:CaptionBatches, epoch:int=0,
-                 max_text:int|None=None, max_caption:int|None=None):
-        self.text, self.caption, self.ep = text, caption, epoch
-        self.n_text, self.n_caption = _cap(len(text), max_text), _cap(len(caption), max_caption)
-
-    def __len__(self): return self.n_text + self.n_caption
-
-    def __iter__(self):
-        text, caption = self.text.epoch(self.ep), self.caption.epoch(self.ep)
-        return alternate(islice(text, self.n_text), islice(caption, self.n_caption))
-
-class ValidBatchIter(TrainBatchIter):
-    "All validation batches, alternating text and caption, the same every time"
-    def __init__(self, text:TextBatches, caption:CaptionBatches, max_text:int|None=None, max_caption:int|None=None):
-        super().__init__(text, caption, 0, max_text, max_caption)
 
 # %% ../nbs/01_data.ipynb #4e09713e
 def _datasets() -> tuple:

@@ -91,11 +91,11 @@ class Setup:
         if self.dist.world == 1: return model
         return nn.parallel.DistributedDataParallel(model, find_unused_parameters=find_unused)
 
-    def fit(self, net:nn.Module, opt, loss_fn, batches, epochs:int, start:int=0, lr_fn=None, grad_clip:float=0.,
-            on_epoch=None, on_step=None, progress:bool=True, cbs:tuple=()):
+    def fit(self, net:nn.Module, opt, loss_fn, batches, epochs:int, start:int=0, grad_clip:float=0.,
+            progress:bool=True, cbs:tuple=()):
         "`fit` (above) with this set-up's precision, step function and shard; a progress bar on the main process only"
-        fit(net, opt, loss_fn, batches, epochs, start, lr_fn, self.precision, grad_clip, on_epoch, on_step,
-            progress and self.main, self.step_fn, self.dist.shard, cbs)
+        fit(net, opt, loss_fn, batches, epochs, start, self.precision, grad_clip, progress and self.main, self.step_fn,
+            self.dist.shard, cbs)
 
     def deterministic(self):
         "A context with deterministic algorithms only if the config asks for them (`deterministic` above)"

@@ -175,17 +175,13 @@ def fit(model:nn.Module, # the model to train (its training flag is set each epo
         batches, # batches(epoch) -> a sized iterable of batches
         epochs:int, # train up to this epoch (exclusive)
         start:int=0, # the first epoch (a resumed run starts later)
-        lr_fn=None, # lr_fn(step) -> learning rate of that step, counted over the whole run; None: leave it
         precision=None, grad_clip:float=0., # a `Precision` (04a); clip the gradient norm (0: off)
-        on_epoch=None, # on_epoch(epoch, totals, seconds) after each epoch
-        on_step=None, # on_step(epoch, step) after each step
         progress:bool=True, # a progress bar per epoch
         step_fn=train_step, # what takes one step: train_step, or a faster equivalent (see below)
         shard=None, # shard(batch) -> this process's part of a batch (torchrun; see below)
-        cbs:tuple=()): # more callbacks
+        cbs:tuple=()): # the callbacks (`LRSchedule`, `OnEpoch`, ...), run by increasing `order`
     "Train `model` with `opt` for epochs `start..epochs-1`, one `step_fn` per batch, calling the callbacks on the way"
-    extra = [LRSchedule(lr_fn)] * (lr_fn is not None) + [OnEpoch(on_epoch)] * (on_epoch is not None)
-    cbs = sorted([*cbs, *extra, *[OnStep(on_step)] * (on_step is not None)], key=lambda c: c.order)
+    cbs = sorted(cbs, key=lambda c: c.order)
     fs = FitState(model, opt, epochs, len(batches(start)) if epochs > start else 0, start)
     events = lambda name: [getattr(c, name)(fs) for c in cbs]
     events('before_fit')

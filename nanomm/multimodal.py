@@ -11,7 +11,6 @@ from torch import Tensor
 from fastcore.basics import patch
 from .core import (InputError, part_modules, import_modules, eval_mode, save_folder, load_folder, read_config,
                          load_weights, FolderError)
-from .tasks import TextTask, CaptionTask, evaluate_tasks
 from .tokenizer import CharTokenizer
 from .data import ImageSpec, FMNIST_SPEC
 from .vision import (IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_config, config_dict, build_encoder,
@@ -19,8 +18,8 @@ from .vision import (IMAGE_TOKENS, ImageClassifier, freeze, n_tokens, encoder_co
 from .gpt import GPT, GPTConfig, sample_next
 
 # %% auto #0
-__all__ = ['PROJECTIONS', 'RUN_FORMAT', 'RUN_FORMATS', 'ProjectorConfig', 'make_projector', 'MultiModal', 'caption_targets',
-           'batch_loss', 'evaluate_losses', 'caption_logprob', 'RunError', 'read_run_config', 'load_model']
+__all__ = ['PROJECTIONS', 'RUN_FORMAT', 'RUN_FORMATS', 'ProjectorConfig', 'make_projector', 'MultiModal', 'caption_logprob',
+           'RunError', 'read_run_config', 'load_model']
 
 # %% ../nbs/04_multimodal.ipynb #aae8fe91
 PROJECTIONS = ('linear', 'mlp')
@@ -138,23 +137,6 @@ def forward(self:MultiModal, idx:Tensor,        # (B, n) caption or text token i
         targets = F.pad(targets, (K - 1, 0), value=-100)                        # (B, K+n): image tokens predict nothing
     logits, loss = self.gpt.forward_embeds(x, targets)
     return logits[:, K - 1:], loss                                              # (B, n+1, vocab)
-
-# %% ../nbs/04_multimodal.ipynb #d1a2b3c4
-def caption_targets(targets:Tensor, mask:Tensor, count_padding:bool=False) -> Tensor:
-    "`targets` with padding (where `mask` is False) set to -100, unless `count_padding` (the blog's loss)"
-    return targets if count_padding else targets.masked_fill(~mask, -100)
-
-# %% ../nbs/04_multimodal.ipynb #b308aa81
-def batch_loss(model:MultiModal, b:dict, count_padding:bool=False):
-    "The summed loss of a text or caption batch, its number of targets, and the statistics to add up over an epoch"
-    task = TextTask() if b['task'] == 'text' else CaptionTask(count_padding=count_padding)
-    return task.loss(model, b)
-
-# %% ../nbs/04_multimodal.ipynb #2b6c9f40
-def evaluate_losses(model:MultiModal, text, captions, # `TextBatches` and `CaptionBatches` to measure on
-                    precision=None) -> dict: # the autocast to run in (the training run's)
-    "Mean losses: `text_loss`, `text_bpc`, `caption_loss` (padding excluded), `caption_loss_blog` (padding counted)"
-    return evaluate_tasks(model, [TextTask(valid=text), CaptionTask(valid=captions)], precision)
 
 # %% ../nbs/04_multimodal.ipynb #287fe12b
 @patch

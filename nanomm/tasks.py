@@ -254,7 +254,7 @@ def evaluate_tasks(model, # the model every task measures
     return {k: v for t in tasks for k, v in t.means(totals).items()}
 
 def task_records(tasks:list, # the tasks of the run
-                 train_totals:dict, # the summed training statistics of the epoch (`fit` hands them to `on_epoch`)
+                 train_totals:dict, # the summed training statistics of the epoch (`fit`'s `FitState.totals`)
                  valid:dict) -> dict: # `evaluate_tasks(model, tasks)`
     "The history entries of one epoch: every task's `record`, merged"
     return {k: v for t in tasks for k, v in t.record(train_totals, valid).items()}

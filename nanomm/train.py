@@ -11,7 +11,7 @@ import torch
 from .core import InputError, read_config
 from .tokenizer import CharTokenizer
 from .data import CaptionTable, get_dataset, ImageSpec
-from .loop import lr_at, Callback
+from .loop import lr_at, Callback, LRSchedule, OnStep
 from .dist import Dist
 from .hardware import Setup
 from .tasks import TaskBatches, task_loss, evaluate_tasks, RUN_TASKS
@@ -254,12 +254,12 @@ def train(cfg:TrainConfig, # what to train and how
         if progress and su.main and start < epochs:
             print(f'stage 2: epochs {start + 1}-{epochs} of {" and ".join(t.name for t in tasks)}, {per_epoch} steps each',
                   flush=True)
-        cbs = [*cbs, Record(model, tasks, su.precision, history)]
+        cbs = [*cbs, LRSchedule(lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule)),
+               Record(model, tasks, su.precision, history)] + [OnStep(on_step)] * (on_step is not None)
         if su.main: cbs += [Calibrate(model, feats['valid'], data, tok, cfg),
                             Checkpoint(run_dir, model, tok, cfg, history, su.precision.scaler, start,
                                        background=su.device.type == 'cuda')] + [EpochLine(history)] * progress
         su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
-               start, lr_fn=lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule),
-               grad_clip=cfg.optim.grad_clip, on_step=on_step, progress=progress, cbs=cbs)
+               start, cfg.optim.grad_clip, progress, cbs)
         su.dist.barrier()
     return model.eval(), history

@@ -14,7 +14,7 @@ from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, 
                          load_weights, FolderError, part_modules, import_modules, import_nanomm_parts)
 from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
                          cache_dir)
-from .loop import lr_at, SCHEDULES
+from .loop import lr_at, SCHEDULES, LRSchedule, OnEpoch
 from .hardware import HardwareConfig, Setup
 
 # %% auto #0
@@ -269,9 +269,8 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
                   f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {secs:.1f}s", flush=True)
     with su.deterministic():
         su.fit(net, opt, lambda m, b: how.loss(m, b, cfg.label_smoothing, spec),
-               lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs,
-               lr_fn=lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule), on_epoch=on_epoch,
-               progress=progress)
+               lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs, progress=progress,
+               cbs=[LRSchedule(lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule)), OnEpoch(on_epoch)])
     return model.eval(), history
 
 # %% ../nbs/01b_vision.ipynb #100b001c
