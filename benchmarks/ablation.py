@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 from nanomm.core import get_device
 from nanomm.data import image_splits
-from nanomm.vision import PretrainConfig, pretrain_encoder
+from nanomm.tasks import PretrainConfig
+from nanomm.train import pretrain_encoder
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.train import TrainConfig, train
 

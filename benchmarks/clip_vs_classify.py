@@ -18,7 +18,9 @@ from pathlib import Path
 import torch, torch.nn.functional as F
 import nanomm.folders  # noqa: F401  registers the 'clip' objective
 from nanomm.data import get_dataset
-from nanomm.vision import build_encoder, encoder_config, pretrain_encoder, PretrainConfig, encode_images, save_encoder
+from nanomm.vision import build_encoder, encoder_config, encode_images, save_encoder
+from nanomm.tasks import PretrainConfig
+from nanomm.train import pretrain_encoder
 from nanomm.hardware import HardwareConfig
 from nanomm.run import TrainConfig
 from nanomm.train import train

@@ -10,7 +10,8 @@ import statistics, time, torch
 from nanomm.precision import _native_cpu_bf16
 from nanomm.loop import train_step
 from nanomm.hardware import HardwareConfig, Setup
-from nanomm.vision import ImageClassifier, classifier_loss
+from nanomm.vision import ImageClassifier
+from nanomm.tasks import ClassifyTask
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
 
@@ -36,7 +37,7 @@ def median_step(make, loss_fn, batch, on, n=6):
 img = dict(x=torch.randint(0, 256, (128, 28, 28), dtype=torch.uint8), y=torch.randint(0, 10, (128,)))
 txt = dict(idx=torch.randint(0, 65, (16, 128)), targets=torch.randint(0, 65, (16, 128)))
 print(f'native bf16: {_native_cpu_bf16()}, {torch.get_num_threads()} threads')
-for name, make, loss_fn, b in (('ResNet step, batch 128', lambda: ImageClassifier(ResNetEncoder(ResNetConfig())), classifier_loss, img),
+for name, make, loss_fn, b in (('ResNet step, batch 128', lambda: ImageClassifier(ResNetEncoder(ResNetConfig())), ClassifyTask().loss, img),
                                ('GPT text step, 16x128', lambda: GPT(GPTConfig(dropout=0.0)), lm_loss, txt)):
     fp32, bf16 = median_step(make, loss_fn, b, False), median_step(make, loss_fn, b, True)
     print(f'{name}: fp32 {fp32:.3f} s, bf16 {bf16:.3f} s')

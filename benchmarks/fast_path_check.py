@@ -20,8 +20,9 @@ from nanomm.gpt import GPT, GPTConfig
 from nanomm.multimodal import MultiModal
 from nanomm.loop import OnEpoch
 from nanomm.tasks import TextTask, CaptionTask, TaskBatches, task_loss
-from nanomm.vision import PretrainConfig, pretrain_encoder, save_encoder
-from nanomm.train import TrainConfig, train
+from nanomm.vision import save_encoder
+from nanomm.tasks import PretrainConfig
+from nanomm.train import TrainConfig, train, pretrain_encoder
 
 def curves(dev, fast, text_ids, steps=40, epochs=3):
     "Per-epoch mean losses and final weights of a few epochs on the given path"

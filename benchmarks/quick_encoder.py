@@ -14,7 +14,8 @@ from dataclasses import replace, asdict
 import torch
 from nanomm.data import image_splits
 from nanomm.run import TrainConfig
-from nanomm.vision import build_encoder, pretrain_encoder
+from nanomm.vision import build_encoder
+from nanomm.train import pretrain_encoder
 from machine import device_name, load
 
 LEVERS = {   # name -> changes to quick's pretraining recipe without smoothing

@@ -19,7 +19,8 @@ from nanomm.core import get_device
 from nanomm.data import get_shakespeare, get_fashion_mnist, image_splits, split_text, TextBatches, CaptionBatches
 from nanomm.tokenizer import CharTokenizer
 from nanomm.hardware import HardwareConfig, Setup
-from nanomm.vision import PretrainConfig, pretrain_encoder
+from nanomm.tasks import PretrainConfig
+from nanomm.train import pretrain_encoder
 from nanomm.resblock_encoder import ResNetConfig, ResNetEncoder
 from nanomm.gpt import GPT, GPTConfig
 from nanomm.multimodal import MultiModal, load_model

@@ -19,10 +19,11 @@ import torch
 from nanomm.data import get_dataset
 from nanomm.run import TrainConfig, load_run_data
 from nanomm.tokenizer import CharTokenizer
-from nanomm.vision import build_encoder, pretrain_encoder, save_encoder
+from nanomm.vision import build_encoder, save_encoder
+from nanomm.train import pretrain_encoder
 from nanomm.train import train
 from nanomm.inference import evaluate
-from nanomm.scenes import evaluate_cells
+from nanomm.tasks import evaluate_images
 from machine import device_name, load
 
 ROWS = [('patches', 'linear'), ('pooled', 'linear'), ('patches', 'mlp'), ('pooled', 'mlp')]
@@ -60,7 +61,7 @@ def main():
     clf, hist = pretrain_encoder(build_encoder(cfg.encoder).to(dev), data, cfg.pretrain_config(), cfg.hardware,
                                  progress=True, device=dev, spec=ds.spec, dataset=ds)
     enc_secs = time.time() - t0
-    cells = evaluate_cells(clf, test['test_x'][:a.test_scenes], test['test_y'][:a.test_scenes], spec=ds.spec)
+    cells = evaluate_images(clf, test['test_x'][:a.test_scenes], test['test_y'][:a.test_scenes], spec=ds.spec, how='cells')
     save_encoder(clf.encoder, tmp/'encoder', hist, ds.spec)
     out = dict(device=device_name(dev), torch=torch.__version__, day=time.strftime('%Y-%m-%d'), load_before=load(),
                dataset=ds.name, smoke=a.smoke,

@@ -245,7 +245,7 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     from fastcore.docments import docments
     from nanomm import __version__
     from nanomm.data import DataConfig
-    from nanomm.vision import PretrainConfig
+    from nanomm.tasks import PretrainConfig
     from nanomm.hardware import HardwareConfig
     from nanomm.run import TrainConfig, PRESETS, LEGACY, _parts
     pretrain_aliases = {**{k: v for k, v in LEGACY.items() if v.startswith('encoder.')},   # the spellings of 0.1.0
@@ -412,8 +412,9 @@ def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
     import torch
     from nanomm.data import get_dataset, check_splits
-    from nanomm.vision import (PretrainConfig, pretrain_encoder, build_encoder, save_encoder, evaluate_classifier,
-                               encoder_config, encoder_for_spec)
+    from nanomm.vision import build_encoder, save_encoder, encoder_config, encoder_for_spec
+    from nanomm.tasks import PretrainConfig, evaluate_images
+    from nanomm.train import pretrain_encoder
     from nanomm.hardware import HardwareConfig
     _check_data(a)
     g = given_settings(a)
@@ -437,7 +438,7 @@ def cmd_pretrain_encoder(a):
     if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if not _main_process(): return                         # under torchrun, the first process saves and reports
     save_encoder(clf, out, hist, ds.spec)
-    test = evaluate_classifier(clf, splits['test_x'], splits['test_y'], spec=ds.spec)['acc']
+    test = evaluate_images(clf, splits['test_x'], splits['test_y'], ds.spec, recipe.objective or 'classify')['acc']
     if hist: print(f"validation accuracy {hist[-1]['valid_acc']:.4f} after {len(hist)} epochs; "
                    f"test accuracy {test:.4f}; saved to {out}")
 

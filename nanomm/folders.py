@@ -13,14 +13,13 @@ from torch import Tensor
 from .core import InputError
 from .tokenizer import CharTokenizer
 from .data import ImageSpec, ImageDataset, CaptionTable, register_dataset, normalize_images, SPLITS
-from .vision import register_pretraining
+from .tasks import ClassifyTask, register_objective
 from .cli import open_picture, picture_tensor, IMAGE_EXTENSIONS
 
 # %% auto #0
 __all__ = ['SPLIT_NAMES', 'CAPTION_FILES', 'GREY_BANDS', 'CaptionRecord', 'read_captions_csv', 'read_captions_json',
            'find_captions', 'read_captions', 'caption_groups', 'picture_splits', 'read_pictures', 'FolderDataset',
-           'folder_options', 'folder_dataset', 'ClipConfig', 'CaptionEncoder', 'CLIP', 'clip_loss', 'clip_batch_loss',
-           'evaluate_clip']
+           'folder_options', 'folder_dataset', 'ClipConfig', 'CaptionEncoder', 'CLIP', 'clip_loss', 'ClipTask']
 
 # %% ../nbs/10_folders.ipynb #353b69dc
 @dataclass
@@ -296,38 +295,33 @@ def clip_loss(model:CLIP, x:Tensor, y:Tensor, choice:Tensor|None=None) -> tuple[
     loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
     return loss, same.gather(1, logits.argmax(1, keepdim=True)).sum()
 
-def clip_batch_loss(model:CLIP, b:dict, label_smoothing:float=0., spec:ImageSpec=ImageSpec()):
-    "The loss of one pretraining batch as `pretrain_encoder` wants it: summed loss, count and the epoch's statistics"
-    x = normalize_images(b['x'], spec).contiguous(memory_format=torch.channels_last)
-    loss, correct = clip_loss(model, x, b['y'])
-    n = len(b['y'])
-    return loss * n, n, {'loss': loss.detach() * n, 'correct': correct, 'n': n}
+# %% ../nbs/10_folders.ipynb #acc429eb
+class ClipTask(ClassifyTask):
+    "Pretraining as CLIP does: pictures and their captions pulled together; validation by the nearest caption"
+    name = 'clip'
+    valid_bs = 512 # pictures per validation batch (a batch's pictures are each other's negatives)
+    def model(self, encoder:nn.Module, n_classes:int=10, hidden:int=1024, dataset=None) -> nn.Module:
+        "A `CLIP` of `encoder` and a caption encoder for the dataset's captions (`n_classes`, `hidden` do not apply)"
+        if dataset is None or not getattr(dataset, 'captions', None):
+            raise InputError("pretraining objective 'clip' needs the dataset's captions (pass dataset=)")
+        return CLIP(encoder, dataset.captions)
 
-# %% ../nbs/10_folders.ipynb #b378e5ee
-@torch.no_grad()
-def evaluate_clip(model:CLIP, images:Tensor, labels:Tensor, bs:int=512, spec:ImageSpec=ImageSpec()) -> dict:
-    "Contrastive `loss` (first phrasings, batches of `bs`) and `acc`: how often a picture's nearest caption is its own"
-    was, dev = model.training, model.logit_scale.device
-    model.eval()
-    y, S = labels.to(dev).long(), model.ids.shape[1]
-    g = y.unique().repeat_interleave(S)                                   # every phrasing of these pictures' groups
-    j = torch.arange(S, device=dev).repeat(len(g) // S)
-    txt = model.embed_captions(g, j)                                      # (G*S, dim)
-    own, gl, jl = [set(p) for p in model.groups], g.tolist(), j.tolist()
-    tot, right = 0., 0
-    for i in range(0, len(images), bs):
-        x, yb = normalize_images(images[i:i+bs].to(dev), spec), y[i:i+bs]
-        loss, _ = clip_loss(model, x, yb, torch.zeros_like(yb))
-        tot += loss.item() * len(yb)
-        near = (model.embed_images(x) @ txt.T).argmax(1).tolist()
-        right += sum(model.groups[gl[k]][jl[k]] in own[t] for k, t in zip(near, yb.tolist()))
-    model.train(was)
-    return dict(loss=tot / len(images), acc=right / len(images))
+    def loss(self, model:CLIP, b:dict):
+        "The batch's mean InfoNCE times its size, the batch size, and `clip_loss`, `_correct` (picks of a positive), `_n`"
+        p, n = self.name, len(b['y'])
+        loss, correct = clip_loss(model, normalize_images(b['x'], self.spec).contiguous(memory_format=torch.channels_last),
+                                  b['y'])
+        return loss * n, n, {f'{p}_loss': loss.detach() * n, f'{p}_correct': correct, f'{p}_n': n}
 
-# %% ../nbs/10_folders.ipynb #4d3c47a1
-def _make_clip(encoder, n_classes, hidden, dataset=None):
-    if dataset is None or not getattr(dataset, 'captions', None):
-        raise InputError("pretraining objective 'clip' needs the dataset's captions (pass dataset=)")
-    return CLIP(encoder, dataset.captions)
+    def eval_loss(self, model:CLIP, b:dict):
+        "The loss with each picture's first phrasing, and how many pictures lie nearest one of their own captions"
+        p, x, y = self.name, normalize_images(b['x'], self.spec), b['y']
+        loss, _ = clip_loss(model, x, y, torch.zeros_like(y))
+        S = model.ids.shape[1]
+        g = self.valid.y.unique().repeat_interleave(S)               # every phrasing of the validation pictures' groups
+        j = torch.arange(S, device=g.device).repeat(len(g) // S)
+        near = (model.embed_images(x) @ model.embed_captions(g, j).T).argmax(1)   # (B,) the nearest of those captions
+        own = (model.ids[g[near], j[near]][:, None] == model.ids[y]).all(-1).any(-1)   # (B,) is it one of the picture's
+        return loss * len(y), len(y), {f'{p}_loss': loss * len(y), f'{p}_correct': own.sum(), f'{p}_n': len(y)}
 
-register_pretraining('clip', _make_clip, clip_batch_loss, evaluate_clip)
+register_objective('clip', ClipTask)

@@ -15,7 +15,8 @@ from .data import (ImageSpec, FMNIST_SPEC, normalize_images, get_shakespeare, sp
                          FMNIST_CLASSES, CAPTIONS, TextBatches, CaptionBatches, CaptionTable, get_dataset, check_splits,
                          SPLITS)
 from .tasks import TextTask, CaptionTask, evaluate_tasks
-from .vision import encode_images, load_encoder, evaluate_classifier, ImageClassifier, familiarity
+from .vision import encode_images, load_encoder, ImageClassifier, familiarity
+from .tasks import evaluate_images
 from .multimodal import MultiModal, caption_logprob
 
 # %% auto #0
@@ -354,7 +355,7 @@ def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:Ch
     if enc_dir is not None and (enc_dir/'config.json').exists():
         clf = load_encoder(enc_dir, device=dev)
         if isinstance(clf, ImageClassifier) and labelled:
-            res['encoder_accuracy'] = evaluate_classifier(clf, x.to(dev), y.to(dev), spec=model.spec)['acc']
+            res['encoder_accuracy'] = evaluate_images(clf, x.to(dev), y.to(dev), spec=model.spec)['acc']
     return res
 
 # %% ../nbs/06_inference.ipynb #a4faa10c

@@ -14,8 +14,8 @@ from .tokenizer import CharTokenizer
 from .data import get_shakespeare, split_text, DataConfig, get_dataset, check_splits, ImageSpec
 from .loop import OptimConfig
 from .hardware import HardwareConfig
-from .tasks import RUN_TASKS, task_records
-from .vision import PretrainConfig, encoder_config, config_dict, n_tokens, encoder_for_spec
+from .tasks import RUN_TASKS, task_records, PretrainConfig
+from .vision import encoder_config, config_dict, n_tokens, encoder_for_spec
 from .resblock_encoder import ResNetConfig
 from .gpt import GPTConfig, check_block
 from .multimodal import ProjectorConfig
@@ -33,7 +33,7 @@ class TrainConfig:
     lm:GPTConfig = field(default_factory=GPTConfig) # the language model (03); its vocab_size is the tokenizer's
     projector:ProjectorConfig = field(default_factory=ProjectorConfig) # image tokens and their projector (04)
     data:DataConfig = field(default_factory=DataConfig) # the tasks, their batches and what validates (01)
-    pretrain:PretrainConfig = field(default_factory=PretrainConfig) # stage 1: the encoder learns as a classifier (01b)
+    pretrain:PretrainConfig = field(default_factory=PretrainConfig) # stage 1: the encoder learns as a classifier (01c)
     optim:OptimConfig = field(default_factory=OptimConfig) # stage 2: epochs, learning rate and schedule (01a)
     hardware:HardwareConfig = field(default_factory=HardwareConfig) # device, precision and the fast path (01a)
     encoder_dir:str|None = None # folder of a pretrained encoder (`save_encoder`) to use instead of stage 1

@@ -11,13 +11,13 @@ from torch import Tensor
 from .core import InputError
 from .data import (ImageSpec, ImageDataset, register_dataset, image_splits, get_fashion_mnist, normalize_images,
                          FMNIST_CLASSES, FMNIST_SPEC)
-from .vision import register_pretraining, evaluate_classifier
+from .tasks import ClassifyTask, register_objective
 from .tokenizer import SHAKESPEARE_CHARS
 
 # %% auto #0
 __all__ = ['CELLS', 'SIDE', 'EMPTY', 'N_CODES', 'PLACES', 'ITEMS', 'COUNTS', 'SCENES_SPEC', 'layout_id', 'layout_codes',
            'compose_scenes', 'scene_captions', 'scene_caption_groups', 'parse_scene', 'score_scenes', 'FashionScenes',
-           'CellClassifier', 'cells_loss', 'evaluate_cells']
+           'CellClassifier', 'CellsTask']
 
 # %% ../nbs/09_scenes.ipynb #b8d70281
 CELLS, SIDE = 4, 28   # a 2x2 grid of 28x28 cells: top left, top right, bottom left, bottom right
@@ -173,31 +173,24 @@ class CellClassifier(nn.Module):
         if targets is None: return logits, None
         return logits, F.cross_entropy(logits.float().flatten(0, 1), layout_codes(targets).flatten())
 
-def cells_loss(model, b:dict, label_smoothing:float=0., spec:ImageSpec=FMNIST_SPEC):
-    "Summed cross-entropy over every cell of the batch, the cell count, and the epoch statistics (cells right)"
-    x = normalize_images(b['x'], spec).contiguous(memory_format=torch.channels_last)
-    logits, _ = model(x)                                                 # (B, 4, 11)
-    t = layout_codes(b['y']).flatten()                                   # (B * 4,)
-    loss_sum = F.cross_entropy(logits.float().flatten(0, 1), t, reduction='sum', label_smoothing=label_smoothing)
-    return loss_sum, t.numel(), {'loss': loss_sum.detach(), 'correct': (logits.argmax(-1).flatten() == t).sum(), 'n': t.numel()}
+# %% ../nbs/09_scenes.ipynb #bec7dee0
+class CellsTask(ClassifyTask):
+    "Pretraining on scenes: what fills each of the 4 cells, as `CellClassifier` names it; accuracy per cell and per item"
+    name = 'cells'
+    def model(self, encoder:nn.Module, n_classes:int=10, hidden:int=1024, dataset=None) -> nn.Module:
+        "A `CellClassifier` around `encoder` (its own head; `n_classes` and `hidden` do not apply)"
+        return CellClassifier(encoder)
 
-@torch.no_grad()
-def evaluate_cells(model:CellClassifier, images:Tensor, labels:Tensor, bs:int=1024, spec:ImageSpec=FMNIST_SPEC) -> dict:
-    "Mean cross-entropy per cell `loss`, share of cells right `acc`, and of filled cells right `item_acc`, in eval mode"
-    dev, was = next(model.parameters()).device, model.training
-    model.eval()
-    tot, right, items, items_right = 0., 0, 0, 0
-    for i in range(0, len(images), bs):
-        logits, _ = model(normalize_images(images[i:i+bs].to(dev), spec))
-        t = layout_codes(labels[i:i+bs].to(dev))                         # (b, 4)
-        tot += F.cross_entropy(logits.float().flatten(0, 1), t.flatten(), reduction='sum').item()
-        ok = logits.argmax(-1) == t
-        right += ok.sum().item()
-        items += (t != EMPTY).sum().item()
-        items_right += (ok & (t != EMPTY)).sum().item()
-    model.train(was)
-    n = len(images) * CELLS
-    return dict(loss=tot / n, acc=right / n, item_acc=items_right / max(items, 1))
+    def targets(self, y:Tensor) -> Tensor: return layout_codes(y).flatten() # (B * 4,) the cells' codes, row by row
 
-register_pretraining('cells', lambda encoder, n_classes, hidden, dataset=None: CellClassifier(encoder),
-                     cells_loss, evaluate_cells)
+    def stats(self, right:Tensor, t:Tensor) -> dict:
+        "Cells right, and filled cells (items) and items right"
+        filled = t != EMPTY
+        return {'correct': right.sum(), 'items': filled.sum(), 'items_right': (right & filled).sum()}
+
+    def means(self, totals:dict) -> dict:
+        "`cells_loss` per cell, `cells_acc` (cells right) and `cells_item_acc` (filled cells right)"
+        p = self.name
+        return super().means(totals) | {f'{p}_item_acc': totals.get(f'{p}_items_right', 0.) / max(totals.get(f'{p}_items', 0.), 1.)}
+
+register_objective('cells', CellsTask)

@@ -5,18 +5,21 @@
 # %% ../nbs/01c_tasks.ipynb #100c0003
 from __future__ import annotations
 import contextlib, math
+from dataclasses import dataclass
 from itertools import islice
-import torch, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from fastcore.basics import patch
-from .core import InputError, eval_mode
+from .core import InputError, eval_mode, device_of, import_nanomm_parts
 from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
                          alternate, TextBatches, CaptionBatches)
-from .loop import Meter
+from .loop import Meter, SCHEDULES
+from .vision import ImageClassifier
 
 # %% auto #0
-__all__ = ['RUN_TASKS', 'Task', 'TextTask', 'CaptionTask', 'ImageBatches', 'ClassifyTask', 'TaskBatches', 'task_loss',
-           'evaluate_tasks', 'task_records', 'register_task']
+__all__ = ['OBJECTIVES', 'RUN_TASKS', 'Task', 'TextTask', 'CaptionTask', 'ImageBatches', 'PretrainConfig', 'ClassifyTask',
+           'register_objective', 'objective', 'evaluate_images', 'TaskBatches', 'task_loss', 'evaluate_tasks',
+           'task_records', 'register_task']
 
 # %% ../nbs/01c_tasks.ipynb #100c0007
 def _mean(t:dict, k:str, n:str) -> float: return t.get(k, 0.) / max(t.get(n, 0.), 1.)
@@ -182,37 +185,120 @@ class ImageBatches:
         if self.erase: xe = random_erase(xe, self.erase, generator=g)
         for i in range(0, len(xe), self.bs): yield dict(task='classify', x=xe[i:i+self.bs], y=ye[i:i+self.bs])
 
-# %% ../nbs/01c_tasks.ipynb #100c0016
+# %% ../nbs/01c_tasks.ipynb #503cf216
+@dataclass
+class PretrainConfig:
+    "How to pretrain an encoder (the defaults are the blog's recipe)"
+    epochs:int = 15 # passes over the training images
+    bs:int = 512 # images per batch
+    lr:float = 1e-3 # peak learning rate
+    schedule:str = 'constant' # 'constant' or 'cosine' (a short warm-up, then down to lr/10)
+    weight_decay:float = 0. # AdamW's decoupled weight decay on weight matrices and conv kernels
+    label_smoothing:float = 0. # share of each target spread over the other classes
+    augment:bool = False # random shifts of up to 2 pixels and left-right flips
+    erase:float = 0. # share of images with a random rectangle blacked out
+    seed:int = 0 # seeds the initial weights, the order and the augmentation
+    objective:str|None = None # how: 'classify', or another registered objective (below); None: the dataset's own
+
+    def __post_init__(self):
+        if self.epochs < 0 or self.bs < 1: raise InputError('epochs must be >= 0 and bs >= 1')
+        if self.schedule not in SCHEDULES:
+            raise InputError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+        if not (0 < self.lr < float('inf')): raise InputError(f'lr must be a positive number, got {self.lr}')
+        if not (0 <= self.label_smoothing < 1 and 0 <= self.erase <= 1 and self.weight_decay >= 0):
+            raise InputError('label_smoothing must be in [0, 1), erase in [0, 1] and weight_decay >= 0')
+        if self.objective is not None: objective(self.objective)          # a known objective, or one line
+
+# %% ../nbs/01c_tasks.ipynb #a4cad39e
 class ClassifyTask(Task):
     "Classifying pictures (`ImageBatches`): cross-entropy (label-smoothed when training) and accuracy"
     name = 'classify'
+    valid_bs = 1024 # pictures per validation batch
     def __init__(self, train=None, valid=None, max_batches:int|None=None, name:str|None=None,
                  label_smoothing:float=0., # share of each training target spread over the other classes
                  spec:ImageSpec=FMNIST_SPEC): # how `normalize_images` standardises the pictures
         super().__init__(train, valid, max_batches, name)
         self.label_smoothing, self.spec = label_smoothing, spec
 
-    def _loss(self, model, b:dict, label_smoothing:float):
+    def model(self, encoder:nn.Module, n_classes:int=10, hidden:int=1024, dataset=None) -> nn.Module:
+        "What trains: `encoder` in an `ImageClassifier` (01b), an MLP head `hidden` wide with `n_classes` outputs"
+        return ImageClassifier(encoder, n_classes, hidden)
+
+    def targets(self, y:Tensor) -> Tensor: return y # the class ids (N,), one per row of the logits
+
+    def stats(self, right:Tensor, t:Tensor) -> dict: return {'correct': right.sum()} # what to add up, unprefixed
+
+    def _loss(self, model, b:dict, label_smoothing:float, fmt=torch.channels_last):
         p = self.name
-        x = normalize_images(b['x'], self.spec).contiguous(memory_format=torch.channels_last)
-        logits, _ = model(x)                                       # (B, n_classes)
-        loss_sum = F.cross_entropy(logits.float(), b['y'], reduction='sum', label_smoothing=label_smoothing)
-        n = b['y'].numel()
-        return loss_sum, n, {f'{p}_loss': loss_sum.detach(), f'{p}_correct': (logits.argmax(-1) == b['y']).sum(),
-                             f'{p}_n': n}
+        x = normalize_images(b['x'], self.spec).contiguous(memory_format=fmt)
+        logits = model(x)[0].flatten(0, -2)                        # (N, n_classes): one row per target
+        t = self.targets(b['y'])                                   # (N,)
+        loss_sum = F.cross_entropy(logits.float(), t, reduction='sum', label_smoothing=label_smoothing)
+        st = {f'{p}_{k}': v for k, v in self.stats(logits.argmax(-1) == t, t).items()}
+        return loss_sum, t.numel(), {f'{p}_loss': loss_sum.detach(), **st, f'{p}_n': t.numel()}
 
     def loss(self, model, b:dict):
-        "Summed cross-entropy (with `label_smoothing`), the batch size, and `classify_loss`, `_correct`, `_n`"
+        "Summed cross-entropy (with `label_smoothing`), the number of targets, and `classify_loss`, `_correct`, `_n`"
         return self._loss(model, b, self.label_smoothing)
 
     def eval_loss(self, model, b:dict):
-        "The plain cross-entropy, as `evaluate_classifier` measures"
-        return self._loss(model, b, 0.)
+        "The plain cross-entropy (no label smoothing), of the pictures in their own memory layout"
+        return self._loss(model, b, 0., torch.contiguous_format)
 
     def means(self, totals:dict) -> dict:
-        "`classify_loss` per picture and `classify_acc`"
+        "`classify_loss` per target and `classify_acc`"
         p = self.name
         return {f'{p}_loss': _mean(totals, f'{p}_loss', f'{p}_n'), f'{p}_acc': _mean(totals, f'{p}_correct', f'{p}_n')}
+
+# %% ../nbs/01c_tasks.ipynb #fc43d65c
+def _image_data(data:dict, k:str, spec:ImageSpec):
+    "The uint8 pictures and labels of split `k` in `data`, checked against `spec` (None if `data` has no such split)"
+    if f'{k}_x' not in data: return None
+    x, y = data[f'{k}_x'], data[f'{k}_y']
+    if x.dtype != torch.uint8 or tuple(x.shape[1:]) not in spec.shapes or len(x) != len(y) or len(x) == 0:
+        shapes = ' or '.join(str((None, *s)).replace('None', 'N') for s in spec.shapes)
+        raise ValueError(f'{k} images must be uint8 {shapes} with one label each, got {x.dtype} '
+                         f'{tuple(x.shape)} and {len(y)} labels')
+    return x, y
+
+@patch(cls_method=True)
+def for_images(cls:ClassifyTask, data:dict, # uint8 pictures and labels: `train_x`, `train_y`, `valid_x`, `valid_y`
+               cfg:PretrainConfig|None=None, # batch size, seed, augmentation and label smoothing; the blog's if None
+               spec:ImageSpec=FMNIST_SPEC, # what the pictures are
+               device=None): # where the batches are made (the pictures' own device if None)
+    "The pretraining task on `data`: its training split in `cfg`'s batches, its validation split in order"
+    cfg = cfg or PretrainConfig()
+    tr, va = _image_data(data, 'train', spec), _image_data(data, 'valid', spec)
+    on = lambda t: t if device is None else t.to(device)
+    train = None if tr is None else ImageBatches(on(tr[0]), tr[1], cfg.bs, seed=cfg.seed, augment=cfg.augment,
+                                                 erase=cfg.erase)
+    valid = None if va is None else ImageBatches(on(va[0]), va[1], cls.valid_bs, shuffle=False)
+    return cls(train, valid, label_smoothing=cfg.label_smoothing, spec=spec)
+
+# %% ../nbs/01c_tasks.ipynb #eb3528af
+OBJECTIVES = {}   # name -> the task class that pretrains an encoder that way
+
+def register_objective(name:str, cls:type|None=None) -> type:
+    "Make `name` a `PretrainConfig.objective`: the task class `cls` builds, trains and validates the model (or decorate it)"
+    if cls is None: return lambda c: register_objective(name, c)
+    OBJECTIVES[name] = cls
+    return cls
+
+def objective(name:str) -> type:
+    "The task class of objective `name` (nanomm's own modules are imported on first use); one line if unknown"
+    if name not in OBJECTIVES: import_nanomm_parts()
+    if name not in OBJECTIVES:
+        raise InputError(f"unknown pretraining objective {name!r}; known: {', '.join(sorted(OBJECTIVES))}")
+    return OBJECTIVES[name]
+
+def evaluate_images(model:nn.Module, # a pretrained model (an `ImageClassifier`, or what the objective made)
+                    images:Tensor, labels:Tensor, # uint8 pictures (N, [C,] H, W) of `spec` and their labels
+                    spec:ImageSpec=FMNIST_SPEC, how:str='classify') -> dict: # how: the objective's name
+    "The objective's validation of `model` on `images`: `loss`, `acc` and any more it measures, in eval mode"
+    task = objective(how).for_images(dict(valid_x=images, valid_y=labels), spec=spec, device=device_of(model))
+    return {k.removeprefix(f'{task.name}_'): v for k, v in task.evaluate(model).items()}
+
+register_objective('classify', ClassifyTask)
 
 # %% ../nbs/01c_tasks.ipynb #100c001a
 def _names(tasks:list) -> list:

@@ -7,15 +7,16 @@ from __future__ import annotations
 import contextlib, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-import torch
-from .core import InputError, read_config
+from dataclasses import replace
+import torch, torch.nn as nn
+from .core import InputError, read_config, device_of
 from .tokenizer import CharTokenizer
-from .data import CaptionTable, get_dataset, ImageSpec
+from .data import CaptionTable, get_dataset, ImageSpec, FMNIST_SPEC
 from .loop import lr_at, Callback, LRSchedule, OnStep
 from .dist import Dist
-from .hardware import Setup
-from .tasks import TaskBatches, task_loss, evaluate_tasks, RUN_TASKS
-from .vision import (pretrain_encoder, build_encoder, load_encoder, save_encoder, cached_features, config_dict,
+from .hardware import Setup, HardwareConfig
+from .tasks import TaskBatches, task_loss, evaluate_tasks, RUN_TASKS, PretrainConfig, objective
+from .vision import (build_encoder, load_encoder, save_encoder, cached_features, config_dict,
                            ImageClassifier, fit_familiarity, familiarity)
 from .gpt import GPT
 from .multimodal import MultiModal
@@ -25,7 +26,56 @@ from .checkpoint import (RunLock, RunLockedError, load_train_state, _snapshot, _
                                _set_rng_state)
 
 # %% auto #0
-__all__ = ['model_settings', 'Checkpoint', 'Record', 'Calibrate', 'EpochLine', 'train']
+__all__ = ['PretrainLine', 'pretrain_encoder', 'model_settings', 'Checkpoint', 'Record', 'Calibrate', 'EpochLine', 'train']
+
+# %% ../nbs/05_train.ipynb #ea4aded0
+def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
+    "`hardware` (the defaults if None), on its own device if it names one, else on `device`, else on the encoder's"
+    hw = hardware if hardware is not None else HardwareConfig()
+    if not isinstance(hw, HardwareConfig):
+        raise TypeError(f'hardware must be a HardwareConfig, not {type(hw).__name__} (pass a device as device=)')
+    if hw.device is not None: return hw
+    return replace(hw, device=str(device if device is not None else device_of(encoder)))
+
+class PretrainLine(Callback):
+    "After each epoch of pretraining: validate, add the epoch's entry to `history`, and print it if `show`"
+    def __init__(self, task, model, history:list, show:bool): self.task, self.model, self.history, self.show = task, model, history, show
+    def after_epoch(self, fs):
+        p = len(self.task.name) + 1                                  # the entries without the task's prefix
+        tr, va = self.task.means(fs.totals), self.task.evaluate(self.model)
+        h = dict(epoch=fs.epoch + 1, **{f'train_{k[p:]}': v for k, v in tr.items()},
+                 **{f'valid_{k[p:]}': v for k, v in va.items()}, seconds=round(fs.seconds, 2))
+        self.history.append(h)
+        if self.show: print(f"epoch {h['epoch']}/{fs.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
+                            f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {fs.seconds:.1f}s", flush=True)
+
+# %% ../nbs/05_train.ipynb #c8d34e0d
+def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(cfg)` for a new one)
+                     data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, [C,] H, W) and labels
+                     cfg:PretrainConfig|None=None, # the recipe; the blog's if None
+                     hardware:HardwareConfig|None=None, # where and how to compute; the defaults on `device` if None
+                     progress:bool=True, # a progress bar and a line per epoch
+                     n_classes:int=10, hidden:int=1024, # the head's sizes
+                     device=None, # where to train if `hardware` names no device; the encoder's device if None
+                     spec:ImageSpec=FMNIST_SPEC, # what the pictures are: their shape, and how to normalise them
+                     dataset=None, # the `ImageDataset` (01) the pictures come from, for objectives that need its captions
+                     ) -> tuple[nn.Module, list[dict]]: # the classifier (or other model) and each epoch's metrics
+    "Train `ImageClassifier(encoder)` (or what `cfg.objective` makes); return it in eval mode and per-epoch metrics"
+    cfg = cfg or PretrainConfig()
+    how = objective(cfg.objective or getattr(dataset, 'pretraining', 'classify'))
+    su = Setup(_hardware(hardware, device, encoder), cpu_bf16=True)   # one process, or one of several under torchrun
+    task = how.for_images(data, cfg, spec, su.device)
+    with torch.random.fork_rng(devices=[]):                           # a seeded head; the caller's random state kept
+        torch.manual_seed(cfg.seed)
+        model = task.model(encoder, n_classes, hidden, dataset)
+    model = model.to(su.device, memory_format=torch.channels_last)
+    net, opt, history = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay), []
+    steps = cfg.epochs * len(task)
+    with su.deterministic():
+        su.fit(net, opt, task.loss, task.batches, cfg.epochs, progress=progress,
+               cbs=[LRSchedule(lambda s: lr_at(s, steps, cfg.lr, cfg.schedule)),
+                    PretrainLine(task, model, history, progress and su.main)])
+    return model.eval(), history
 
 # %% ../nbs/05_train.ipynb #e585923b
 def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool, enc_dir=None):

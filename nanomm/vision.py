@@ -12,17 +12,13 @@ from torch import Tensor
 from safetensors.torch import save, load_file
 from .core import (InputError, eval_mode, device_of, atomic_write, save_folder, load_folder,
                          load_weights, FolderError, part_modules, import_modules, import_nanomm_parts)
-from .data import (ImageSpec, FMNIST_SPEC, normalize_images, random_crop_flip, random_erase, epoch_generator,
-                         cache_dir)
-from .loop import lr_at, SCHEDULES, LRSchedule, OnEpoch
-from .hardware import HardwareConfig, Setup
+from .data import ImageSpec, FMNIST_SPEC, normalize_images, cache_dir
 
 # %% auto #0
-__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'PRETRAININGS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens',
-           'encoder_config', 'config_dict', 'build_encoder', 'image_hw', 'encoder_for_spec', 'ImageClassifier',
-           'freeze', 'is_frozen', 'evaluate_classifier', 'PretrainConfig', 'classifier_loss', 'Pretraining',
-           'register_pretraining', 'pretraining', 'pretrain_encoder', 'encode_images', 'feature_cache',
-           'cached_features', 'fit_familiarity', 'familiarity', 'save_encoder', 'load_encoder']
+__all__ = ['IMAGE_TOKENS', 'ENCODERS', 'ENCODER_FORMAT', 'register_encoder', 'encoders', 'n_tokens', 'encoder_config',
+           'config_dict', 'build_encoder', 'image_hw', 'encoder_for_spec', 'ImageClassifier', 'freeze', 'is_frozen',
+           'encode_images', 'feature_cache', 'cached_features', 'fit_familiarity', 'familiarity', 'save_encoder',
+           'load_encoder']
 
 # %% ../nbs/01b_vision.ipynb #100b0006
 IMAGE_TOKENS = ('pooled', 'patches')
@@ -126,152 +122,6 @@ def freeze(module:nn.Module) -> nn.Module:
 def is_frozen(module:nn.Module) -> bool:
     "True if no parameter of `module` needs a gradient and it and all its submodules are in eval mode"
     return not any(p.requires_grad for p in module.parameters()) and not any(m.training for m in module.modules())
-
-# %% ../nbs/01b_vision.ipynb #100b0011
-@torch.no_grad()
-def evaluate_classifier(model:ImageClassifier, # the classifier to evaluate
-                        images:Tensor, # uint8 images (N, [C,] H, W) of `spec`, on any device
-                        labels:Tensor, # class ids (N,)
-                        bs:int=1024, # batch size
-                        spec:ImageSpec=FMNIST_SPEC) -> dict: # what the pictures are (how to normalise them)
-    "Mean cross-entropy `loss` and accuracy `acc` of `model` on `images`, in eval mode"
-    if len(images) == 0 or len(images) != len(labels):
-        raise ValueError(f'need as many labels as images (and at least one): got {len(images)} images, '
-                         f'{len(labels)} labels')
-    dev = device_of(model)
-    tot_loss, correct = torch.zeros((), device=dev), torch.zeros((), device=dev, dtype=torch.long)
-    with eval_mode(model):
-        for i in range(0, len(images), bs):
-            xb, yb = normalize_images(images[i:i+bs].to(dev), spec), labels[i:i+bs].to(dev).long()
-            logits, _ = model(xb)                                  # (b, n_classes)
-            tot_loss += F.cross_entropy(logits.float(), yb, reduction='sum')
-            correct += (logits.argmax(-1) == yb).sum()
-    return dict(loss=tot_loss.item() / len(images), acc=correct.item() / len(images))
-
-# %% ../nbs/01b_vision.ipynb #100b0014
-@dataclass
-class PretrainConfig:
-    "How to pretrain an encoder as a classifier (the defaults are the blog's recipe)"
-    epochs:int = 15 # passes over the training images
-    bs:int = 512 # images per batch
-    lr:float = 1e-3 # peak learning rate
-    schedule:str = 'constant' # 'constant' or 'cosine' (a short warm-up, then down to lr/10)
-    weight_decay:float = 0. # AdamW's decoupled weight decay on weight matrices and conv kernels
-    label_smoothing:float = 0. # share of each target spread over the other classes
-    augment:bool = False # random shifts of up to 2 pixels and left-right flips
-    erase:float = 0. # share of images with a random rectangle blacked out
-    seed:int = 0 # seeds the initial weights, the order and the augmentation
-    objective:str|None = None # how: 'classify', or another registered way (below); None: the dataset's own
-
-    def __post_init__(self):
-        if self.epochs < 0 or self.bs < 1: raise InputError('epochs must be >= 0 and bs >= 1')
-        if self.schedule not in SCHEDULES:
-            raise InputError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
-        if not (0 < self.lr < float('inf')): raise InputError(f'lr must be a positive number, got {self.lr}')
-        if not (0 <= self.label_smoothing < 1 and 0 <= self.erase <= 1 and self.weight_decay >= 0):
-            raise InputError('label_smoothing must be in [0, 1), erase in [0, 1] and weight_decay >= 0')
-        if self.objective is not None: pretraining(self.objective)          # a known way, or one line
-
-# %% ../nbs/01b_vision.ipynb #100b0015
-def _image_batches(x:Tensor, y:Tensor, cfg:PretrainConfig, epoch:int):
-    "The batches of one pretraining epoch: shuffled and augmented as `cfg` says, all at once on the device"
-    g = epoch_generator(cfg.seed, epoch)
-    perm = torch.randperm(len(x), generator=g).to(x.device)
-    xe, ye = x[perm], y[perm]                                  # (N, [C,] H, W) uint8, (N,)
-    if cfg.augment: xe = random_crop_flip(xe, generator=g)     # the random draws move to the device once an epoch
-    if cfg.erase: xe = random_erase(xe, cfg.erase, generator=g)
-    for i in range(0, len(x), cfg.bs): yield dict(x=xe[i:i+cfg.bs], y=ye[i:i+cfg.bs])
-
-class _Sized:
-    "An iterable with a known length"
-    def __init__(self, it, n): self.it, self.n = it, n
-    def __iter__(self): return iter(self.it)
-    def __len__(self): return self.n
-
-def classifier_loss(model, b:dict, label_smoothing:float=0., spec:ImageSpec=FMNIST_SPEC):
-    "Summed cross-entropy over the batch, its size, and the statistics of an epoch (loss and correct answers)"
-    x = normalize_images(b['x'], spec).contiguous(memory_format=torch.channels_last)
-    logits, _ = model(x)                                       # (B, n_classes)
-    loss_sum = F.cross_entropy(logits.float(), b['y'], reduction='sum', label_smoothing=label_smoothing)
-    n = b['y'].numel()
-    return loss_sum, n, {'loss': loss_sum.detach(), 'correct': (logits.argmax(-1) == b['y']).sum(), 'n': n}
-
-# %% ../nbs/01b_vision.ipynb #5bec0007
-@dataclass
-class Pretraining:
-    "A way to pretrain an encoder: the model around it, its loss on a batch, and its validation metrics"
-    make:callable # make(encoder, n_classes, hidden, dataset) -> the model that trains, the encoder as `.encoder`
-    loss:callable # loss(model, b, label_smoothing, spec) -> (summed loss, count, dict of `loss`, `correct`, `n`)
-    evaluate:callable # evaluate(model, images, labels, spec=spec) -> dict(loss=..., acc=...)
-
-PRETRAININGS = {}   # objective name -> Pretraining
-
-def register_pretraining(name:str, make, loss, evaluate) -> Pretraining:
-    "Make `name` a `PretrainConfig.objective`: how `pretrain_encoder` builds, trains and validates the model"
-    PRETRAININGS[name] = Pretraining(make, loss, evaluate)
-    return PRETRAININGS[name]
-
-def pretraining(name:str) -> Pretraining:
-    "The registered way `name` (nanomm's own modules are imported on first use); one line if unknown"
-    if name not in PRETRAININGS: import_nanomm_parts()
-    if name not in PRETRAININGS:
-        raise InputError(f"unknown pretraining objective {name!r}; known: {', '.join(sorted(PRETRAININGS))}")
-    return PRETRAININGS[name]
-
-register_pretraining('classify', lambda encoder, n_classes, hidden, dataset=None: ImageClassifier(encoder, n_classes, hidden),
-                     classifier_loss, evaluate_classifier)
-
-# %% ../nbs/01b_vision.ipynb #100b0016
-def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
-    "`hardware` (the defaults if None), on its own device if it names one, else on `device`, else on the encoder's"
-    hw = hardware if hardware is not None else HardwareConfig()
-    if not isinstance(hw, HardwareConfig):
-        raise TypeError(f'hardware must be a HardwareConfig, not {type(hw).__name__} (pass a device as device=)')
-    if hw.device is not None: return hw
-    return replace(hw, device=str(device if device is not None else device_of(encoder)))
-
-def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(cfg)` for a new one)
-                     data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, [C,] H, W) and labels
-                     cfg:PretrainConfig|None=None, # the recipe; the blog's if None
-                     hardware:HardwareConfig|None=None, # where and how to compute; the defaults on `device` if None
-                     progress:bool=True, # a progress bar and a line per epoch
-                     n_classes:int=10, hidden:int=1024, # the head's sizes
-                     device=None, # where to train if `hardware` names no device; the encoder's device if None
-                     spec:ImageSpec=FMNIST_SPEC, # what the pictures are: their shape, and how to normalise them
-                     dataset=None, # the `ImageDataset` (01) the pictures come from, for ways that need its captions
-                     ) -> tuple[nn.Module, list[dict]]: # the classifier (or other model) and each epoch's metrics
-    "Train `ImageClassifier(encoder)` (or what `cfg.objective` makes); return it in eval mode and per-epoch metrics"
-    cfg = cfg or PretrainConfig()
-    how = pretraining(cfg.objective or getattr(dataset, 'pretraining', 'classify'))
-    for k in ('train', 'valid'):
-        x, y = data[f'{k}_x'], data[f'{k}_y']
-        if x.dtype != torch.uint8 or tuple(x.shape[1:]) not in spec.shapes or len(x) != len(y) or len(x) == 0:
-            shapes = ' or '.join(str((None, *s)).replace('None', 'N') for s in spec.shapes)
-            raise ValueError(f'{k} images must be uint8 {shapes} with one label each, got {x.dtype} '
-                             f'{tuple(x.shape)} and {len(y)} labels')
-    su = Setup(_hardware(hardware, device, encoder), cpu_bf16=True)   # one process, or one of several under torchrun
-    xtr, ytr = data['train_x'].to(su.device), data['train_y'].to(su.device).long()
-    # a seeded head without disturbing the caller's random state
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(cfg.seed)
-        model = how.make(encoder, n_classes, hidden, dataset)
-    model = model.to(su.device, memory_format=torch.channels_last)
-    net, opt = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay)
-    n_batches = -(-len(xtr) // cfg.bs)
-    history = []
-    def on_epoch(epoch, t, secs):
-        v = how.evaluate(model, data['valid_x'], data['valid_y'], spec=spec)
-        history.append(dict(epoch=epoch + 1, train_loss=t['loss'] / t['n'], train_acc=t['correct'] / t['n'],
-                            valid_loss=v['loss'], valid_acc=v['acc'], seconds=round(secs, 2)))
-        if progress and su.main:
-            h = history[-1]
-            print(f"epoch {epoch+1}/{cfg.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
-                  f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {secs:.1f}s", flush=True)
-    with su.deterministic():
-        su.fit(net, opt, lambda m, b: how.loss(m, b, cfg.label_smoothing, spec),
-               lambda e: _Sized(_image_batches(xtr, ytr, cfg, e), n_batches), cfg.epochs, progress=progress,
-               cbs=[LRSchedule(lambda s: lr_at(s, cfg.epochs * n_batches, cfg.lr, cfg.schedule)), OnEpoch(on_epoch)])
-    return model.eval(), history
 
 # %% ../nbs/01b_vision.ipynb #100b001c
 @torch.no_grad()

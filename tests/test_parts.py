@@ -1,4 +1,5 @@
-"""The proof that a part is one module: a toy encoder, a toy dataset with its own captions and a toy LM block, all in
+"""The proof that a part is one module: a toy encoder, a toy dataset with its own captions, a toy LM block and a toy
+pretraining objective, all in
 tests/toy_parts.py and registered from there, train a run through `train()` and through `nanomm train`, caption with it
 and resume it, without any edit to nanomm."""
 import contextlib, io, json, os, subprocess, sys
@@ -75,6 +76,20 @@ def test_cli_train_caption_resume(tmp_path):
     code, out, err = cli('--plugin', 'toy_parts', 'train', '--out', tmp_path/'bad', '--encoder.kind', 'grid',
                          '--encoder.channels', '8,8,8,8')
     assert code == 1 and err.count('\n') == 1 and 'grid encoder configs have no field channels' in err
+
+def test_an_objective_of_ones_own(tmp_path):
+    "A pretraining objective registered from outside nanomm: in the recipe of a run, and of `nanomm pretrain-encoder`"
+    cfg = TrainConfig.from_preset('quick', **{**SETTINGS, 'pretrain': dict(epochs=2, bs=64, lr=3e-3, objective='inverted')})
+    model, hist = train(cfg, tmp_path/'run', progress=False)
+    enc = json.loads((tmp_path/'run'/'encoder'/'config.json').read_text())
+    assert enc['head']['n_classes'] == 2 and enc['history'][-1]['valid_acc'] > 0.9, enc['history']
+    assert type(model.encoder).__name__ == 'GridEncoder' and len(hist) == 2
+    code, out, err = cli('--plugin', 'toy_parts', 'pretrain-encoder', '--data.dataset', 'halves', '--encoder.kind', 'grid',
+                         '--pretrain.objective', 'inverted', '--pretrain.epochs', 2, '--pretrain.bs', 32,
+                         '--pretrain.lr', 3e-3, '--device', 'cpu', '--out', tmp_path/'enc')
+    assert code == 0 and 'test accuracy' in out, err
+    acc = float(out.split('test accuracy ')[1].split(';')[0])
+    assert acc > 0.9, out                                              # measured the way it was trained
 
 COLOUR = dict(encoder=dict(channels=(8, 16)), lm=dict(n_layer=1, n_head=2, n_embd=16, block_size=32),
               data=dict(dataset='colours', tasks=('caption',), caption_bs=32, caption_batches=12),

@@ -1,7 +1,8 @@
-"Parts written outside nanomm, as a learner would: an encoder, a dataset with its own captions and an LM block"
+"Parts written outside nanomm, as a learner would: an encoder, a dataset with its own captions, an LM block and a pretraining objective"
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
-from nanomm.vision import register_encoder
+from nanomm.vision import register_encoder, ImageClassifier
+from nanomm.tasks import ClassifyTask, register_objective
 from nanomm.data import ImageSpec, ImageDataset, register_dataset, SPLITS
 from nanomm.gpt import GPTConfig, SelfAttention, register_block
 
@@ -83,3 +84,13 @@ class Colours(ImageDataset):
 class Unlabelled(Colours):
     "The colour pictures without class names: caption groups only"
     name, classes = 'unlabelled', None
+
+@register_objective('inverted')
+class Inverted(ClassifyTask):
+    "A pretraining objective that needs no labels: every second picture of a batch is inverted; which ones?"
+    name = 'inverted'
+    def model(self, encoder, n_classes=10, hidden=1024, dataset=None): return ImageClassifier(encoder, 2, hidden)
+    def _loss(self, model, b, label_smoothing, fmt=torch.channels_last):
+        x, odd = b['x'], torch.arange(len(b['x']), device=b['x'].device) % 2
+        x = torch.where(odd.bool().view(-1, *[1] * (x.ndim - 1)), 255 - x, x)
+        return super()._loss(model, {'x': x, 'y': odd}, label_smoothing, fmt)
