@@ -56,7 +56,7 @@ def timed(mod, name, phase):
     setattr(mod, name, g)
     if mod is not cli and getattr(cli, name, None) is f: setattr(cli, name, g)   # a cli that imported it by name
 for mod, name, phase in [(cli, '_run_dataset', 'read_settings'), (cli, 'open_pictures', 'read_picture'),
-                         (cli, 'open_samples', 'read_picture'), (cli, '_stack', 'read_picture'),
+                         (cli, 'open_samples', 'read_picture'), (cli, 'stack_pictures', 'read_picture'),
                          (mm, 'load_model', 'load_model'), (inf, 'caption_confidence', 'caption'),
                          (inf, 'load_familiarity', 'flags'), (inf, 'picture_flags', 'flags'), (cli, 'print', 'print')]:
     if hasattr(mod, name) or name == 'print': timed(mod, name, phase)

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, atomic_write, build_config, import_modules, read_config
+from .pictures import (open_picture, picture_tensor, load_image_file, IMAGE_EXTENSIONS, expand_images, open_pictures,
+                             open_samples, stack_pictures, load_images)
 # the rest of nanomm, and torch with it, is imported by the functions that use it: `nanomm --help` needs neither
 if TYPE_CHECKING:                                       # for the annotations only
     import torch
@@ -19,12 +21,10 @@ if TYPE_CHECKING:                                       # for the annotations on
 
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run',
-           'resolve_run', 'open_picture', 'picture_tensor', 'load_image_file', 'expand_images', 'open_pictures',
-           'open_samples', 'load_images', 'config_options', 'given_settings', 'make_parser', 'parser_calls', 'replay',
-           'spec_file', 'sources_hash', 'save_parser_spec', 'load_parser', 'cmd_pretrain_encoder', 'cmd_train',
-           'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status', 'cmd_cache', 'Stopped',
-           'load_plugins', 'main']
+__all__ = ['SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run', 'resolve_run', 'config_options',
+           'given_settings', 'make_parser', 'parser_calls', 'replay', 'spec_file', 'sources_hash', 'save_parser_spec',
+           'load_parser', 'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval',
+           'run_settings', 'run_status', 'cmd_cache', 'Stopped', 'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(InputError):
@@ -49,104 +49,6 @@ def resolve_run(run=None) -> Path:
         raise CLIError(f'no run given and none recorded in {f}: train one with `nanomm train --preset quick`, '
                        'or pass --run DIR')
     return Path(f.read_text().strip())
-
-# %% ../nbs/07_cli.ipynb #b1a8e564
-def open_picture(path):
-    "The picture in the file `path` as an upright PIL image; a one-line `CLIError` if it cannot be read"
-    from PIL import Image, ImageOps, UnidentifiedImageError
-    p = Path(path)
-    if p.is_dir(): raise CLIError(f'{path}: is a folder, not a picture')
-    if not p.is_file(): raise CLIError(f'{path}: no such file')
-    if p.stat().st_size == 0: raise CLIError(f'{path}: the file is empty')
-    if p.suffix.lower() == '.wav':
-        raise CLIError(f'{path}: a recording, but this run captions pictures (a run trained with --data.dataset fsdd hears)')
-    try:
-        im = Image.open(p)
-        im.load()
-    except Image.DecompressionBombError:
-        raise CLIError(f'{path}: too many pixels for a picture of one clothing item') from None
-    except (UnidentifiedImageError, OSError, ValueError) as e:
-        raise CLIError(f'{path}: not a readable image ({type(e).__name__})') from None
-    return ImageOps.exif_transpose(im)
-
-def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
-    "A uint8 picture of `spec` (None: Fashion-MNIST) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
-    import numpy as np, torch
-    from PIL import Image, ImageOps
-    from nanomm.data import FMNIST_SPEC
-    spec = FMNIST_SPEC if spec is None else spec
-    if spec.channels not in (1, 3): raise CLIError(f'pictures of {spec.channels} channels cannot be read from files')
-    # 16-bit or float greyscale: scale to 0..255 first
-    if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
-        a = np.asarray(im, dtype=np.float32)
-        if im.mode.startswith('I;16') or (im.mode == 'I' and a.max() > 255): a = a / 257   # 16-bit: 0..65535 -> 0..255
-        elif im.mode == 'F' and a.max() <= 1: a = a * 255
-        im = Image.fromarray(a.clip(0, 255).astype(np.uint8))
-    if 'A' in im.getbands() or im.mode == 'P':
-        im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im.convert('RGBA'))
-    H, W = spec.size
-    if spec.channels == 3:                                          # colour: as it is, padded to (H, W) with black
-        im = ImageOps.pad(im.convert('RGB'), (W, H), method=Image.Resampling.LANCZOS, color=0)
-        return torch.from_numpy(np.array(im, dtype=np.uint8)).permute(2, 0, 1).contiguous()   # (3, H, W)
-    im = im.convert('L')
-    a = np.asarray(im, dtype=np.float32)
-    border = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
-    if border.mean() > 127: im = ImageOps.invert(im)
-    im = ImageOps.pad(im, (W, H), method=Image.Resampling.LANCZOS, color=0)
-    return torch.from_numpy(np.array(im, dtype=np.uint8))           # (H, W)
-
-def load_image_file(path, spec:ImageSpec|None=None) -> torch.Tensor:
-    "A uint8 picture of `spec` from a picture file; for Fashion-MNIST (28, 28) grayscale, a light object on black"
-    return picture_tensor(open_picture(path), spec)
-
-
-# %% ../nbs/07_cli.ipynb #1a2b3c02
-IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff')
-
-def expand_images(paths:list, exts:tuple=IMAGE_EXTENSIONS, what:str='pictures') -> list[Path]:
-    "The files named by `paths`: files as given, folders replaced by the files in them that end in one of `exts`"
-    out = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in exts)
-            if not found: raise CLIError(f'{p}: a folder with no {what} ({", ".join(exts)}) in it')
-            out += found
-        else: out.append(p)
-    return out
-
-def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
-    "The files that opened, their pictures (PIL images) and one error message per file that did not"
-    ok, pics, errors = [], [], []
-    for p in expand_images(paths):
-        try: pics.append(open_picture(p))
-        except CLIError as e: errors.append(str(e))
-        else: ok.append(p)
-    return ok, pics, errors
-
-def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
-    "Files read as dataset `ds` reads them (`ds.read_file`, e.g. recordings): those that loaded, their samples, errors"
-    ok, samples, errors = [], [], []
-    for p in expand_images(paths, tuple(getattr(ds, 'file_types', ())), f'{ds.name} files'):
-        try:
-            if not p.is_file(): raise CLIError(f'{p}: no such file')
-            samples.append(ds.read_file(p))
-        except (InputError, OSError) as e: errors.append(str(e))
-        else: ok.append(p)
-    return ok, samples, errors
-
-def _stack(pics:list, spec:ImageSpec|None=None) -> torch.Tensor:
-    "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec` (Fashion-MNIST's if None)"
-    import torch
-    from nanomm.data import FMNIST_SPEC
-    spec = FMNIST_SPEC if spec is None else spec
-    imgs = [picture_tensor(im, spec) for im in pics]
-    return torch.stack(imgs) if imgs else torch.zeros(0, *spec.shapes[-1], dtype=torch.uint8)
-
-def load_images(paths:list, spec:ImageSpec|None=None) -> tuple[list[Path], torch.Tensor, list[str]]:
-    "The files that loaded, their images (N, 28, 28) (or of `spec`) and one error message per file that did not"
-    ok, pics, errors = open_pictures(paths)
-    return ok, _stack(pics, spec), errors
-
 
 # %% ../nbs/07_cli.ipynb #4cc3563c
 def _field_type(f) -> str:
@@ -554,7 +456,7 @@ def cmd_caption(a):
         for sense, ds, ok, pics, _ in groups:
             if not ok: continue
             m = model if sense is None else model.sense(sense)   # a sense: its encoder and projector, the same GPT
-            imgs = torch.stack(pics) if getattr(ds, 'read_file', None) is not None else _stack(pics, m.spec)
+            imgs = torch.stack(pics) if getattr(ds, 'read_file', None) is not None else stack_pictures(pics, m.spec)
             notes = _NOTES if m.spec == FMNIST_SPEC else _OTHER_NOTES
             flags = picture_flags(m.encoder, load_familiarity(run) if sense is None else None, imgs, spec=m.spec)
             if ds is not None and not ds.class_captions:      # captions of facts: no class to be confident of

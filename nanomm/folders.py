@@ -14,7 +14,7 @@ from .core import InputError
 from .tokenizer import CharTokenizer
 from .data import ImageSpec, ImageDataset, CaptionTable, register_dataset, normalize_images, SPLITS
 from .tasks import ClassifyTask, register_objective
-from .cli import open_picture, picture_tensor, IMAGE_EXTENSIONS
+from .pictures import open_picture, picture_tensor, IMAGE_EXTENSIONS
 
 # %% auto #0
 __all__ = ['SPLIT_NAMES', 'CAPTION_FILES', 'GREY_BANDS', 'CaptionRecord', 'read_captions_csv', 'read_captions_json',
