@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_cli.ipynb #6cad1e86
 from __future__ import annotations
-import argparse, contextlib, hashlib, importlib, json, math, os, shutil, signal, sys, threading, time, traceback
+import argparse, contextlib, importlib, json, math, os, shutil, signal, sys, threading, time, traceback
 import warnings
 from dataclasses import fields, MISSING
 from pathlib import Path
@@ -22,9 +22,9 @@ if TYPE_CHECKING:                                       # for the annotations on
 
 # %% auto #0
 __all__ = ['SET_BY_RUN', 'COMMANDS', 'USER_ERRORS', 'CLIError', 'last_run_file', 'remember_run', 'resolve_run', 'config_options',
-           'given_settings', 'make_parser', 'parser_calls', 'replay', 'spec_file', 'sources_hash', 'save_parser_spec',
-           'load_parser', 'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval',
-           'run_settings', 'run_status', 'cmd_cache', 'Stopped', 'load_plugins', 'main']
+           'given_settings', 'make_parser', 'parser_calls', 'replay', 'spec_file', 'save_parser_spec', 'load_parser',
+           'cmd_pretrain_encoder', 'cmd_train', 'cmd_caption', 'cmd_generate', 'cmd_eval', 'run_settings', 'run_status',
+           'cmd_cache', 'Stopped', 'load_plugins', 'main']
 
 # %% ../nbs/07_cli.ipynb #130595f2
 class CLIError(InputError):
@@ -274,26 +274,21 @@ def replay(calls:list) -> argparse.ArgumentParser:
 # %% ../nbs/07_cli.ipynb #c1f0a5e5
 def spec_file() -> Path: return Path(importlib.import_module('nanomm').__path__[0])/'cli_spec.json'
 
-def sources_hash() -> str:
-    "A hash of nanomm's modules: the configs, presets and parts the parser is made from"
-    h = hashlib.sha256()
-    for f in sorted(spec_file().parent.glob('*.py')):
-        if f.name != '_modidx.py': h.update(f.name.encode() + b'\0' + f.read_bytes())
-    return h.hexdigest()[:16]
+def _version() -> str: return importlib.import_module('nanomm').__version__
 
 def save_parser_spec(path=None) -> Path:
-    "Write the parser's calls and `sources_hash()` to `path` (default: `spec_file()`), one call a line"
+    "Write the parser's calls and nanomm's version to `path` (default: `spec_file()`), one call a line"
     path = Path(path or spec_file())
     lines = ',\n'.join(json.dumps(c) for c in parser_calls())
-    atomic_write(path, f'{{"sources": "{sources_hash()}", "calls": [\n{lines}\n]}}\n'.encode())
+    atomic_write(path, f'{{"version": "{_version()}", "calls": [\n{lines}\n]}}\n'.encode())
     return path
 
 def load_parser() -> argparse.ArgumentParser:
-    "The parser replayed from `spec_file()` if it was saved from these sources and torch is not imported; else made"
+    "The parser replayed from `spec_file()` if it was saved by this version and torch is not imported; else made"
     if 'torch' not in sys.modules:                      # no part is registered without torch: nanomm's own are saved
         try: spec = json.loads(spec_file().read_text())
         except (OSError, ValueError): spec = None
-        if isinstance(spec, dict) and spec.get('sources') == sources_hash(): return replay(spec['calls'])
+        if isinstance(spec, dict) and spec.get('version') == _version(): return replay(spec['calls'])
     return make_parser()
 
 # %% ../nbs/07_cli.ipynb #d0b227d5
