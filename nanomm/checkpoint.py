@@ -8,6 +8,8 @@ import copy, io, json
 from pathlib import Path
 import torch
 from safetensors.torch import save
+from concurrent.futures import ThreadPoolExecutor
+from .loop import Callback
 from .core import InputError, atomic_write_all, part_modules, import_modules
 from .tokenizer import CharTokenizer
 from .data import get_dataset
@@ -15,7 +17,7 @@ from .multimodal import MultiModal, RUN_FORMAT
 from .run import TrainConfig, plot_history
 
 # %% auto #0
-__all__ = ['CheckpointError', 'save_checkpoint', 'load_train_state', 'RunLockedError', 'RunLock']
+__all__ = ['CheckpointError', 'save_checkpoint', 'load_train_state', 'Checkpoint', 'RunLockedError', 'RunLock']
 
 # %% ../nbs/04f_checkpoints.ipynb #40b31ebc
 def _rng_state() -> dict:
@@ -96,6 +98,37 @@ def load_train_state(run_dir) -> dict:
     s['history'] = [{k.replace('vision', 'caption'): v for k, v in h.items()} for h in s['history']]   # 0.0.1's names
     import_modules(s.get('modules', []))                          # those that register its parts, before its settings
     return s
+
+# %% ../nbs/04f_checkpoints.ipynb #33135c82
+class Checkpoint(Callback):
+    "After each epoch its checkpoint, written in order (on a GPU in the background); after the run, all of them whole"
+    order = 10
+    def __init__(self, run_dir:Path, model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, scaler,
+                 start:int, background:bool=False,
+                 calibration:dict|None=None): # what calibrating found (`familiarity`, `extra`), once it has run
+        self.run_dir, self.model, self.tok, self.cfg, self.history, self.scaler = run_dir, model, tok, cfg, history, scaler
+        self.calibration = calibration if calibration is not None else {}
+        self.saved, self.pending = start, []                   # saved: the epoch of the last whole checkpoint
+        self.pool = ThreadPoolExecutor(1) if background else None
+
+    def _write(self, state:dict, conf:dict, fam:dict|None):
+        _write_checkpoint(self.run_dir, state, conf, fam, self.saved)
+        self.saved = state['epoch']
+
+    def after_epoch(self, fs):
+        e = fs.epoch + 1
+        state = _snapshot(self.model, fs.opt, self.scaler, self.cfg, self.history, e)
+        conf = _run_config(self.model, self.tok, self.cfg, self.history, e, self.calibration.get('extra'))
+        while self.pending: self.pending.pop().result()        # one write at a time, in order
+        args = state, conf, self.calibration.get('familiarity')
+        if self.pool is None: self._write(*args)
+        else: self.pending.append(self.pool.submit(self._write, *args))
+
+    def after_fit(self, fs):
+        try:
+            while self.pending: self.pending.pop().result()
+        finally:
+            if self.pool is not None: self.pool.shutdown()
 
 # %% ../nbs/04f_checkpoints.ipynb #c0e00015
 class RunLockedError(InputError):

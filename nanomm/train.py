@@ -5,7 +5,6 @@
 # %% ../nbs/05_train.ipynb #4cb240d1
 from __future__ import annotations
 import contextlib, time, warnings
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from dataclasses import replace
 import torch, torch.nn as nn
@@ -22,11 +21,10 @@ from .gpt import GPT
 from .multimodal import MultiModal
 from .inference import fit_confidence
 from .run import TrainConfig, PRESETS, flat, load_run_data, _epoch_record, _epoch_line   # PRESETS: nanomm.train's, as in 0.1.0
-from .checkpoint import (RunLock, RunLockedError, load_train_state, _snapshot, _run_config, _write_checkpoint,
-                               _set_rng_state)
+from .checkpoint import RunLock, RunLockedError, load_train_state, Checkpoint, _set_rng_state
 
 # %% auto #0
-__all__ = ['PretrainLine', 'pretrain_encoder', 'model_settings', 'Checkpoint', 'Record', 'Calibrate', 'EpochLine', 'train']
+__all__ = ['PretrainLine', 'pretrain_encoder', 'model_settings', 'Record', 'Calibrate', 'EpochLine', 'train']
 
 # %% ../nbs/05_train.ipynb #ea4aded0
 def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
@@ -220,35 +218,6 @@ def _add_senses(model:MultiModal, cfg:TrainConfig, tok:CharTokenizer, run_dir:Pa
         tasks.append(task)
     return tasks
 
-# %% ../nbs/05_train.ipynb #fc0dbd6e
-class Checkpoint(Callback):
-    "After each epoch its checkpoint, written in order (on a GPU in the background); after the run, all of them whole"
-    order = 10
-    def __init__(self, run_dir:Path, model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, scaler,
-                 start:int, background:bool=False):
-        self.run_dir, self.model, self.tok, self.cfg, self.history, self.scaler = run_dir, model, tok, cfg, history, scaler
-        self.saved, self.pending = start, []                   # saved: the epoch of the last whole checkpoint
-        self.pool = ThreadPoolExecutor(1) if background else None
-
-    def _write(self, state:dict, conf:dict, fam:dict|None):
-        _write_checkpoint(self.run_dir, state, conf, fam, self.saved)
-        self.saved = state['epoch']
-
-    def after_epoch(self, fs):
-        e = fs.epoch + 1
-        state = _snapshot(self.model, fs.opt, self.scaler, self.cfg, self.history, e)
-        conf = _run_config(self.model, self.tok, self.cfg, self.history, e, getattr(fs, 'extra', None))
-        while self.pending: self.pending.pop().result()        # one write at a time, in order
-        args = state, conf, getattr(fs, 'familiarity', None)
-        if self.pool is None: self._write(*args)
-        else: self.pending.append(self.pool.submit(self._write, *args))
-
-    def after_fit(self, fs):
-        try:
-            while self.pending: self.pending.pop().result()
-        finally:
-            if self.pool is not None: self.pool.shutdown()
-
 # %% ../nbs/05_train.ipynb #dc16cf6f
 class Record(Callback):
     "After each epoch: validate every task and add the epoch's record to `history`"
@@ -260,12 +229,12 @@ class Record(Callback):
         self.history.append(_epoch_record(fs.epoch, fs.seconds, fs.opt, fs.totals, ev, self.tasks))
 
 class Calibrate(Callback):
-    "After the last epoch: the encoder's familiarity and the confidence's calibration, for the checkpoint to keep"
-    order = 5
-    def __init__(self, model, valid_features, data:dict, tok:CharTokenizer, cfg:TrainConfig):
-        self.args = model, valid_features, data, tok, cfg
+    "After the last epoch: the encoder's familiarity and the confidence's calibration, into `out` for the checkpoint"
+    order = 5                                                  # before `Checkpoint` (04f) writes the last epoch
+    def __init__(self, model, valid_features, data:dict, tok:CharTokenizer, cfg:TrainConfig, out:dict):
+        self.args, self.out = (model, valid_features, data, tok, cfg), out
     def after_epoch(self, fs):
-        if fs.epoch + 1 == fs.epochs: fs.familiarity, fs.extra = _calibrate(*self.args)
+        if fs.epoch + 1 == fs.epochs: self.out['familiarity'], self.out['extra'] = _calibrate(*self.args)
 
 class EpochLine(Callback):
     "After each epoch: one line of its losses"
@@ -306,9 +275,10 @@ def train(cfg:TrainConfig, # what to train and how
                   flush=True)
         cbs = [*cbs, LRSchedule(lambda s: lr_at(s, epochs * per_epoch, cfg.optim.lr, cfg.optim.schedule)),
                Record(model, tasks, su.precision, history)] + [OnStep(on_step)] * (on_step is not None)
-        if su.main: cbs += [Calibrate(model, feats['valid'], data, tok, cfg),
+        calibration = {}                                        # filled by Calibrate, written by Checkpoint
+        if su.main: cbs += [Calibrate(model, feats['valid'], data, tok, cfg, calibration),
                             Checkpoint(run_dir, model, tok, cfg, history, su.precision.scaler, start,
-                                       background=su.device.type == 'cuda')] + [EpochLine(history)] * progress
+                                       su.device.type == 'cuda', calibration)] + [EpochLine(history)] * progress
         su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
                start, cfg.optim.grad_clip, progress, cbs)
         su.dist.barrier()
