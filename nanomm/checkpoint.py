@@ -99,7 +99,7 @@ def load_train_state(run_dir) -> dict:
     import_modules(s.get('modules', []))                          # those that register its parts, before its settings
     return s
 
-# %% ../nbs/04f_checkpoints.ipynb #33135c82
+# %% ../nbs/04f_checkpoints.ipynb #c58801f2
 class Checkpoint(Callback):
     "After each epoch its checkpoint, written in order (on a GPU in the background); after the run, all of them whole"
     order = 10

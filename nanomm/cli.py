@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from fastcore.imports import in_ipython
 from .core import get_device, InputError, atomic_write, build_config, import_modules, read_config
-from .pictures import (open_picture, picture_tensor, load_image_file, IMAGE_EXTENSIONS, expand_images, open_pictures,
-                             open_samples, stack_pictures, load_images)
+from .pictures import IMAGE_EXTENSIONS, expand_images, open_pictures, open_samples, stack_pictures
 # the rest of nanomm, and torch with it, is imported by the functions that use it: `nanomm --help` needs neither
 if TYPE_CHECKING:                                       # for the annotations only
-    import torch
-    from nanomm.data import ImageSpec
     from nanomm.run import TrainConfig
 
 
@@ -142,27 +139,16 @@ _DATA_HELP = 'folder with tinyshakespeare/ and fashion_mnist/ (default: $NANOMM_
 _RUN_HELP = 'run directory (default: the last run `nanomm train` wrote, recorded in $NANOMM_CACHE or ~/.cache/nanomm)'
 _DEVICE_HELP = 'cuda, mps or cpu (default: the best available)'
 
-def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
-    "The `nanomm` argument parser, made from the configs (`new` makes its root: a `_Recorder` saves it, see below)"
+def _pretrain_parser(sub):
+    "The `pretrain-encoder` command's options"
     from fastcore.docments import docments
-    from nanomm import __version__
     from nanomm.data import DataConfig
     from nanomm.tasks import PretrainConfig
     from nanomm.hardware import HardwareConfig
-    from nanomm.run import TrainConfig, PRESETS, LEGACY, _parts
+    from nanomm.run import LEGACY
     pretrain_aliases = {**{k: v for k, v in LEGACY.items() if v.startswith('encoder.')},   # the spellings of 0.1.0
                         **{f.name: f'pretrain.{f.name}' for f in fields(PretrainConfig)},
                         **{f.name: f'hardware.{f.name}' for f in fields(HardwareConfig) if f.name != 'device'}}
-    train_aliases = {k: v for k, v in LEGACY.items() if v not in ('encoder_dir', 'hardware.device')}
-    p = new(prog='nanomm', description='nanomm: a teaching-grade tiny LLaVA that captions '
-                                'Fashion-MNIST and writes Shakespeare. `nanomm COMMAND --help` documents each command.')
-    p.add_argument('--version', action='version', version=f'nanomm {__version__}')
-    p.add_argument('--debug', action='store_true',
-                   help='show the full traceback of any error, not one line (or set NANOMM_DEBUG=1)')
-    p.add_argument('--plugin', action='append', default=[], metavar='MODULE',
-                   help='import MODULE first, so the parts it registers (encoders, datasets, blocks) can be chosen '
-                        '(repeatable; or list them in $NANOMM_PLUGINS, separated by commas)')
-    sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
     pe = sub.add_parser('pretrain-encoder', allow_abbrev=False, help='pretrain a vision encoder as a Fashion-MNIST classifier',
                         description='Pretrain a vision encoder as a Fashion-MNIST classifier on 55,000 training '
                                     'images; prints the accuracy on 5,000 held-out images per epoch, and on the test '
@@ -175,6 +161,11 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     pe.add_argument('--data.dataset', dest='data.dataset', default=argparse.SUPPRESS, metavar='NAME',
                     help=f"{docments(DataConfig)['dataset']} (default: fashion_mnist)")
 
+def _train_parser(sub):
+    "The `train` command's options: every field of a run's config"
+    from fastcore.docments import docments
+    from nanomm.run import TrainConfig, PRESETS, LEGACY, _parts
+    train_aliases = {k: v for k, v in LEGACY.items() if v not in ('encoder_dir', 'hardware.device')}
     pt = sub.add_parser('train', allow_abbrev=False, help='train the tiny LLaVA (encoder pretraining included)',
                         description='Train the tiny LLaVA. Presets: quick (the default; minutes on a laptop CPU), '
                                     'blog (the blog recipe) and best (the same models, trained better; for a GPU). '
@@ -191,6 +182,8 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     pt.add_argument('--encoder', dest='encoder_dir', default=argparse.SUPPRESS, help=argparse.SUPPRESS)   # 0.1.0's
     config_options(pt, ('encoder', *_parts()), PRESETS, train_aliases, skip=(*SET_BY_RUN, 'hardware.device'))
 
+def _caption_parser(sub):
+    "The `caption` command's options"
     pc = sub.add_parser('caption', help='caption picture files',
                         description='Caption picture files (PNG, JPEG, ... of any size), or every picture in a '
                                     'folder. Each is converted the way Fashion-MNIST images look: grayscale, 28x28, a '
@@ -203,6 +196,8 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     pc.add_argument('--run', default=None, help=_RUN_HELP)
     pc.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+def _generate_parser(sub):
+    "The `generate` command's options"
     pg = sub.add_parser('generate', help='write Shakespeare from a prompt',
                         description="Write text after a prompt with the run's GPT.")
     pg.add_argument('--prompt', required=True, help='the text to continue (characters of tiny Shakespeare only)')
@@ -215,6 +210,8 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     pg.add_argument('--seed', type=int, default=None, help='a seed makes the text reproducible (default: random)')
     pg.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+def _eval_parser(sub):
+    "The `eval` command's options"
     pv = sub.add_parser('eval', help='measure a run on held-out data',
                         description='Caption accuracy (lenient and strict) on the test images, confusion matrix, '
                                     "caption and text losses, the encoder's accuracy and the flagged share.")
@@ -226,11 +223,27 @@ def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     pv.add_argument('--data', default=None, help=_DATA_HELP)
     pv.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+def _cache_parser(sub):
+    "The `cache` command's options"
     pk = sub.add_parser('cache', help='list or clear what nanomm keeps in its cache folder',
                         description='List the datasets, cached encoder features and last-run record in the cache '
                                     'folder ($NANOMM_CACHE or ~/.cache/nanomm), with their sizes.')
     pk.add_argument('--clear', action='store_true',
                     help='delete the cached encoder features (they are recomputed when needed)')
+
+def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
+    "The `nanomm` argument parser, made from the configs (`new` makes its root: a `_Recorder` saves it, see below)"
+    from nanomm import __version__
+    p = new(prog='nanomm', description='nanomm: a teaching-grade tiny LLaVA that captions '
+                                'Fashion-MNIST and writes Shakespeare. `nanomm COMMAND --help` documents each command.')
+    p.add_argument('--version', action='version', version=f'nanomm {__version__}')
+    p.add_argument('--debug', action='store_true',
+                   help='show the full traceback of any error, not one line (or set NANOMM_DEBUG=1)')
+    p.add_argument('--plugin', action='append', default=[], metavar='MODULE',
+                   help='import MODULE first, so the parts it registers (encoders, datasets, blocks) can be chosen '
+                        '(repeatable; or list them in $NANOMM_PLUGINS, separated by commas)')
+    sub = p.add_subparsers(dest='cmd', metavar='COMMAND')
+    for add in (_pretrain_parser, _train_parser, _caption_parser, _generate_parser, _eval_parser, _cache_parser): add(sub)
     return p
 
 # %% ../nbs/07_cli.ipynb #c1f0a5e2
@@ -340,25 +353,49 @@ def cmd_pretrain_encoder(a):
                    f"test accuracy {test:.4f}; saved to {out}")
 
 # %% ../nbs/07_cli.ipynb #d0b227d6
+def _train_config(a) -> tuple:
+    "The run's config and folder: a preset with the options given, or the run's own settings for `--resume`"
+    from nanomm.run import TrainConfig, merge
+    from nanomm.checkpoint import load_train_state
+    overrides = given_settings(a, ('seed', 'encoder_dir'))  # only the options given
+    if not a.resume:
+        cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
+        return cfg, Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
+    out = Path(a.out) if a.out else resolve_run(None)   # continue with the run's own settings; options given still apply
+    if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
+    saved = TrainConfig.from_dict(load_train_state(out)['train'])
+    return saved.updated(**merge({'hardware': {'device': None}}, overrides)), out   # this machine's device, unless given
+
+def _show_run(model, hist:list, cfg, out:Path, root, seconds:float):
+    "What `nanomm train` says at the end: the last losses, where the run is, and captions of six validation pictures"
+    from nanomm.data import get_dataset
+    from nanomm.run import history_tasks
+    from nanomm.tokenizer import CharTokenizer
+    from nanomm.inference import caption_images, caption_len
+    if not hist:
+        print(f'no caption-and-text epochs (--optim.epochs 0): the encoder is saved in {out}/encoder; '
+              'nothing else was written')
+        return
+    h = hist[-1]
+    losses = ', '.join(f"{n} {h[f'valid_{n}_loss']:.3f}" for n in history_tasks(hist))
+    print(f'done in {seconds:.0f}s. checkpoint: {out}/model.safetensors  loss plot: {out}/loss.png\n'
+          f'last epoch: validation loss (nats/char) {losses}')
+    ds = get_dataset(cfg.data.dataset)
+    s = ds.splits(cfg.data.validation, root, test=False)
+    tok = CharTokenizer.from_dict(read_config(out)['tokenizer'])    # the run's vocabulary
+    caps = caption_images(model, s['valid_x'][:6], caption_len(ds.captions), tok=tok)
+    truth = [ds.captions[l][0] if not ds.class_captions else ds.classes[l] if ds.classes else l
+             for l in s['valid_y'][:6].tolist()]                # a layout's caption, or the class
+    print('captions of validation images:', '; '.join(f'{c!r} ({t})' for c, t in zip(caps, truth)))
+    print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
+
 def cmd_train(a):
     "Train a run (or continue one), then show a few captions"
     import torch
-    from nanomm.data import get_dataset
-    from nanomm.run import TrainConfig, merge, history_tasks
     from nanomm.checkpoint import load_train_state
     from nanomm.train import train
-    from nanomm.inference import caption_images
     _check_data(a)
-    overrides = given_settings(a, ('seed', 'encoder_dir'))  # only the options given
-    # continue with the run's own settings; options given still apply
-    if a.resume:
-        out = Path(a.out) if a.out else resolve_run(None)
-        if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
-        saved = TrainConfig.from_dict(load_train_state(out)['train'])
-        cfg = saved.updated(**merge({'hardware': {'device': None}}, overrides))   # this machine's device, unless given
-    else:
-        cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
-        out = Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
+    cfg, out = _train_config(a)
     dev = _device(cfg.hardware.device) if _world() == 1 else 'torchrun'   # checked, not saved
     main, t0 = _main_process(), time.time()
     if a.resume and load_train_state(out)['epoch'] >= cfg.optim.epochs:   # every process sees it, so none waits for the rest
@@ -377,26 +414,7 @@ def cmd_train(a):
         if main and (out/'train_state.pt').exists() and (a.resume or not had_run):
             with contextlib.suppress(OSError): remember_run(out)   # a full disk has been reported already
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
-    if not main: return
-    if not hist:
-        print(f'no caption-and-text epochs (--optim.epochs 0): the encoder is saved in {out}/encoder; '
-              'nothing else was written')
-        return
-    h = hist[-1]
-    losses = ', '.join(f"{n} {h[f'valid_{n}_loss']:.3f}" for n in history_tasks(hist))
-    print(f'done in {time.time() - t0:.0f}s. checkpoint: {out}/model.safetensors  loss plot: {out}/loss.png\n'
-          f'last epoch: validation loss (nats/char) {losses}')
-    ds = get_dataset(cfg.data.dataset)
-    s = ds.splits(cfg.data.validation, a.data, test=False)
-    from nanomm.tokenizer import CharTokenizer
-    from nanomm.inference import caption_len
-    tok = CharTokenizer.from_dict(read_config(out)['tokenizer'])    # the run's vocabulary
-    caps = caption_images(model, s['valid_x'][:6], caption_len(ds.captions), tok=tok)
-    truth = [ds.captions[l][0] if not ds.class_captions else ds.classes[l] if ds.classes else l
-             for l in s['valid_y'][:6].tolist()]                # a layout's caption, or the class
-    named = [f'{c!r} ({t})' for c, t in zip(caps, truth)]
-    print('captions of validation images:', '; '.join(named))
-    print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
+    if main: _show_run(model, hist, cfg, out, a.data, time.time() - t0)
 
 # %% ../nbs/07_cli.ipynb #d0b227d8
 _NOTES = {None: '', 'blank': '; a blank picture, not a Fashion-MNIST item',
@@ -480,7 +498,7 @@ def _print_senses(r:dict, pct):
 
 def cmd_eval(a):
     "Measure a run on held-out data"
-    from nanomm.data import get_dataset, CAPTIONS
+    from nanomm.data import get_dataset
     from nanomm.checkpoint import RunLock
     from nanomm.multimodal import load_model
     from nanomm.inference import evaluate
@@ -500,9 +518,11 @@ def cmd_eval(a):
                                   text=False, encoder_dir=run/'senses'/name) for name in cfg.data.senses}
     status = run_status(run, conf, r['training'])
     if status and not a.json: print(status)
-    if a.json:
-        print(json.dumps(r, indent=1))
-        return
+    print(json.dumps(r, indent=1)) if a.json else _print_eval(r, ds)
+
+def _print_eval(r:dict, ds):
+    "What `nanomm eval` prints: the measures of `evaluate` (06), the confusion, the senses"
+    from nanomm.data import CAPTIONS
     pct = lambda v: 'n/a' if v is None else f'{v:.2%}'
     clothing = ds.captions == CAPTIONS                     # Fashion-MNIST's words; other datasets get plain ones
     print(f"split {r['split']} ({r['n_images']} {'images' if clothing else 'samples'})\n"

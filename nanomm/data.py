@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip, hashlib, math, os, shutil, tempfile, urllib.request, zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 import numpy as np, torch
 import torch.nn.functional as F

@@ -9,8 +9,7 @@ from functools import lru_cache
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
 from .core import InputError
-from .data import (ImageSpec, ImageDataset, register_dataset, image_splits, get_fashion_mnist, normalize_images,
-                         FMNIST_CLASSES, FMNIST_SPEC)
+from .data import ImageSpec, ImageDataset, register_dataset, image_splits, get_fashion_mnist, FMNIST_CLASSES
 from .tasks import ClassifyTask, register_objective
 from .tokenizer import SHAKESPEARE_CHARS
 

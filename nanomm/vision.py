@@ -5,7 +5,7 @@
 # %% ../nbs/01b_vision.ipynb #100b0003
 from __future__ import annotations
 import functools, hashlib, os, warnings
-from dataclasses import dataclass, asdict, fields, replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
