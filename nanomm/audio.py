@@ -41,6 +41,7 @@ def read_wav(path, max_seconds:float=MAX_SECONDS) -> tuple[Tensor, int]:
     x = (x - 128) / 128 if width == 1 else x / float(2 ** (8 * width - 1))
     return torch.from_numpy(x.reshape(-1, ch).mean(1)), sr
 
+# %% ../nbs/08_audio.ipynb #0ce00c9b
 def resample(x:Tensor, sr:int, to:int=SAMPLE_RATE) -> Tensor:
     "`x` (T,) at `sr` Hz resampled to `to` Hz, band-limited (by the FFT of the whole clip)"
     if sr == to: return x
@@ -106,6 +107,7 @@ def listing_md5(folder) -> str:
     lines = [f'{md5(p.read_bytes())}  recordings/{p.name}\n' for p in sorted(Path(folder).glob('*.wav'), key=lambda p: p.name.encode())]
     return md5(''.join(lines).encode())
 
+# %% ../nbs/08_audio.ipynb #866013a4
 def _fetch_fsdd(dest:Path) -> Path:
     "Download FSDD's tagged archive and unpack its recordings into `dest` (all or nothing)"
     if os.environ.get('NANOMM_NO_DOWNLOAD'):
@@ -128,6 +130,7 @@ def _fetch_fsdd(dest:Path) -> Path:
         return dest
     finally: shutil.rmtree(tmp, ignore_errors=True)
 
+# %% ../nbs/08_audio.ipynb #e546bb15
 def find_fsdd(root=None, download:bool=True) -> Path:
     "The folder of FSDD's 3,000 recordings (`fsdd/recordings` under `data_roots`), verified; downloaded if missing"
     cands = [r/'fsdd'/'recordings' for r in data_roots(root)]
@@ -146,10 +149,12 @@ def find_fsdd(root=None, download:bool=True) -> Path:
                             f'\n{why}\nUnpack {FSDD_URL} and put its recordings/ folder in one of these places '
                             f'(for example {cands[0]}), or point $NANOMM_DATA at a folder holding fsdd/recordings/.')
 
+# %% ../nbs/08_audio.ipynb #efced963
 def load_fsdd(root=None, download:bool=True) -> dict:
     "Every FSDD recording as a spectrogram picture: `x` uint8 (3000, 32, 64), `digit`, `speaker` (an id), `index`"
     return _fsdd_pictures(find_fsdd(root, download))
 
+# %% ../nbs/08_audio.ipynb #58723fcb
 @functools.lru_cache(maxsize=2)
 def _fsdd_pictures(folder:Path) -> dict:
     "The pictures and labels of a verified recordings folder, computed once a process (splits ask for them often)"

@@ -23,11 +23,13 @@ __all__ = ['CheckpointError', 'save_checkpoint', 'load_train_state', 'Checkpoint
 def _rng_state() -> dict:
     return dict(cpu=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
 
+# %% ../nbs/04f_checkpoints.ipynb #d65376f2
 def _set_rng_state(s:dict):
     torch.set_rng_state(s['cpu'])
     if torch.cuda.is_available():                     # as many GPUs as both machines have
         for i, st in enumerate(s['cuda'][:torch.cuda.device_count()]): torch.cuda.set_rng_state(st, i)
 
+# %% ../nbs/04f_checkpoints.ipynb #ed57afb2
 def _to_cpu(x):
     "A copy of `x` (tensors, dicts, lists) with every tensor on the CPU"
     if isinstance(x, torch.Tensor): return x.detach().to('cpu', copy=True)
@@ -35,16 +37,19 @@ def _to_cpu(x):
     if isinstance(x, (list, tuple)): return type(x)(_to_cpu(v) for v in x)
     return copy.deepcopy(x)
 
+# %% ../nbs/04f_checkpoints.ipynb #c8afe585
 def _modules(model:MultiModal, cfg:TrainConfig) -> list:
     "The modules (not nanomm's) that register the parts of the run: to import before reading its settings again"
     return part_modules(model, model.encoder.cfg, model.gpt.cfg, get_dataset(cfg.data.dataset))
 
+# %% ../nbs/04f_checkpoints.ipynb #251c8faa
 def _snapshot(model:MultiModal, opt, scaler, cfg:TrainConfig, history:list, epoch:int) -> dict:
     "Everything a checkpoint holds, copied to the CPU now"
     return dict(format=RUN_FORMAT, epoch=epoch, model=_to_cpu(model.state_dict()), opt=_to_cpu(opt.state_dict()),
                 scaler=_to_cpu(scaler.state_dict()), rng=_rng_state(), history=copy.deepcopy(history),
                 train=cfg.to_dict(), modules=_modules(model, cfg))
 
+# %% ../nbs/04f_checkpoints.ipynb #594e6543
 def _run_config(model:MultiModal, tok:CharTokenizer, cfg:TrainConfig, history:list, epoch:int, extra:dict|None=None):
     "What the run's `config.json` holds: the model's config, the tokenizer, the settings and every epoch's metrics"
     return dict(format=RUN_FORMAT, model=model.config(), epoch=epoch, train=cfg.to_dict(), tokenizer=tok.to_dict(),
@@ -134,6 +139,7 @@ class Checkpoint(Callback):
 class RunLockedError(InputError):
     "Another process holds the run folder"
 
+# %% ../nbs/04f_checkpoints.ipynb #ce3361d4
 def _try_lock(f, shared:bool=False) -> bool:
     try:
         import fcntl
@@ -145,6 +151,7 @@ def _try_lock(f, shared:bool=False) -> bool:
         except OSError: return False
     return True
 
+# %% ../nbs/04f_checkpoints.ipynb #548c468e
 class RunLock:
     "An exclusive lock on the folder `run_dir` while a process writes into it; released when the process ends"
     def __init__(self, run_dir): self.path, self.f = Path(run_dir)/'.lock', None

@@ -52,10 +52,12 @@ def _field_type(f) -> str:
     t = f.type if isinstance(f.type, str) else getattr(f.type, '__name__', str(f.type))
     return t.replace(' ', '')
 
+# %% ../nbs/07_cli.ipynb #ebfda50a
 def _as_tuple(s:str) -> tuple:
     "`'24,16'` as `(24, 16)`; words stay strings"
     return tuple(int(v) if v.lstrip('-').isdigit() else v for v in map(str.strip, s.split(',')))
 
+# %% ../nbs/07_cli.ipynb #b2a9eabc
 class _Opt:
     "Converts a command-line string to a field of type `t` ('int', 'float|None', 'tuple', ...); saved by its `t`"
     def __init__(self, t:str): self.t, self.__name__ = t, t.split('|')[0]   # argparse's errors name the type
@@ -68,10 +70,13 @@ class _Opt:
         if 'None' in self.t: return None if s.lower() == 'none' else conv(s)
         return conv(s)
 
+# %% ../nbs/07_cli.ipynb #5beecf96
 def _parse_opt(t:str) -> _Opt: return _Opt(t)
 
+# %% ../nbs/07_cli.ipynb #f399a4e7
 def _show(v) -> str: return ','.join(map(str, v)) if isinstance(v, tuple) else str(v)
 
+# %% ../nbs/07_cli.ipynb #225d1011
 def _add(p, opt:str, dest:str, f, help:str):
     "Add the option `opt` for the dataclass field `f`, stored under `dest`, absent from the result unless given"
     kw = dict(default=argparse.SUPPRESS, dest=dest, help=help.replace('%', '%%'))   # argparse formats help with %
@@ -88,6 +93,7 @@ def _classes(part:str) -> list:
     from nanomm.run import _parts
     return [c for c, _ in encoders().values()] if part == 'encoder' else [_parts()[part]]
 
+# %% ../nbs/07_cli.ipynb #0badfce6
 def _default_help(part:str, name:str, owners:list, presets:dict) -> str:
     "'default: 30; quick: 8' for one setting, per encoder kind where kinds differ"
     from nanomm.run import flat
@@ -98,6 +104,7 @@ def _default_help(part:str, name:str, owners:list, presets:dict) -> str:
         if v is not MISSING: text += f'; {n}: {_show(v)}'
     return f'(default: {text})'
 
+# %% ../nbs/07_cli.ipynb #03939fc9
 def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `TrainConfig` to offer, by name
                    presets:dict|None=None, # the presets, to show what each sets
                    aliases:dict|None=None, # other spellings, `{'epochs': 'optim.epochs'}`, accepted but not listed
@@ -129,6 +136,7 @@ def config_options(p:argparse.ArgumentParser, parts:tuple, # which parts of `Tra
             p.add_argument('--' + old.replace('_', '-'), dest=new, choices=list(encoders()), default=argparse.SUPPRESS,
                            help=argparse.SUPPRESS)
 
+# %% ../nbs/07_cli.ipynb #3897445d
 def given_settings(a:argparse.Namespace, top:tuple=()) -> dict:
     "The settings given as options, nested by part (`{'optim': {'epochs': 2}}`), and those of `top` given"
     from nanomm.run import nest
@@ -161,6 +169,7 @@ def _pretrain_parser(sub):
     pe.add_argument('--data.dataset', dest='data.dataset', default=argparse.SUPPRESS, metavar='NAME',
                     help=f"{docments(DataConfig)['dataset']} (default: fashion_mnist)")
 
+# %% ../nbs/07_cli.ipynb #d17e0a7f
 def _train_parser(sub):
     "The `train` command's options: every field of a run's config"
     from fastcore.docments import docments
@@ -182,6 +191,7 @@ def _train_parser(sub):
     pt.add_argument('--encoder', dest='encoder_dir', default=argparse.SUPPRESS, help=argparse.SUPPRESS)   # 0.1.0's
     config_options(pt, ('encoder', *_parts()), PRESETS, train_aliases, skip=(*SET_BY_RUN, 'hardware.device'))
 
+# %% ../nbs/07_cli.ipynb #54e1209c
 def _caption_parser(sub):
     "The `caption` command's options"
     pc = sub.add_parser('caption', help='caption picture files',
@@ -196,6 +206,7 @@ def _caption_parser(sub):
     pc.add_argument('--run', default=None, help=_RUN_HELP)
     pc.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+# %% ../nbs/07_cli.ipynb #c8ce4c7e
 def _generate_parser(sub):
     "The `generate` command's options"
     pg = sub.add_parser('generate', help='write Shakespeare from a prompt',
@@ -210,6 +221,7 @@ def _generate_parser(sub):
     pg.add_argument('--seed', type=int, default=None, help='a seed makes the text reproducible (default: random)')
     pg.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+# %% ../nbs/07_cli.ipynb #488f2a6b
 def _eval_parser(sub):
     "The `eval` command's options"
     pv = sub.add_parser('eval', help='measure a run on held-out data',
@@ -223,6 +235,7 @@ def _eval_parser(sub):
     pv.add_argument('--data', default=None, help=_DATA_HELP)
     pv.add_argument('--device', default=None, help=_DEVICE_HELP)
 
+# %% ../nbs/07_cli.ipynb #711c16c1
 def _cache_parser(sub):
     "The `cache` command's options"
     pk = sub.add_parser('cache', help='list or clear what nanomm keeps in its cache folder',
@@ -231,6 +244,7 @@ def _cache_parser(sub):
     pk.add_argument('--clear', action='store_true',
                     help='delete the cached encoder features (they are recomputed when needed)')
 
+# %% ../nbs/07_cli.ipynb #53359fd6
 def make_parser(new=argparse.ArgumentParser) -> argparse.ArgumentParser:
     "The `nanomm` argument parser, made from the configs (`new` makes its root: a `_Recorder` saves it, see below)"
     from nanomm import __version__
@@ -256,6 +270,7 @@ class _Recorder:
             return _Recorder(self.calls, len(self.calls) - 1)      # what the call made: a group, a subparser
         return record
 
+# %% ../nbs/07_cli.ipynb #ee4c9179
 def _to_json(v):
     "An argument of an argparse call as JSON: a converter or an action class by its name"
     if isinstance(v, _Opt): return {'opt': v.t}
@@ -264,18 +279,21 @@ def _to_json(v):
     if isinstance(v, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in v): return list(v)
     raise TypeError(f'cannot save {v!r} as an argument of argparse')
 
+# %% ../nbs/07_cli.ipynb #e277eab2
 def _from_json(v):
     if v == argparse.SUPPRESS: return argparse.SUPPRESS    # argparse checks it with `is`
     if not isinstance(v, dict): return v
     if 'opt' in v: return _Opt(v['opt'])
     return {'int': int, 'float': float, 'str': str}[v['builtin']] if 'builtin' in v else getattr(argparse, v['action'])
 
+# %% ../nbs/07_cli.ipynb #3fd9570c
 def parser_calls() -> list:
     "The calls that make the parser, each `[on, method, args, kwargs]`; `on` indexes the call that made its object"
     calls = []
     make_parser(lambda **kw: _Recorder(calls).ArgumentParser(**kw))
     return calls
 
+# %% ../nbs/07_cli.ipynb #129494ec
 def replay(calls:list) -> argparse.ArgumentParser:
     "The parser that `calls` (from `parser_calls`) make"
     made = []
@@ -310,14 +328,21 @@ def _device(name):
     try: return get_device(name)
     except ValueError as e: raise CLIError(str(e)) from None
 
+# %% ../nbs/07_cli.ipynb #f914f38d
 def _stamp() -> str: return time.strftime('%Y%m%d-%H%M%S')
+
+# %% ../nbs/07_cli.ipynb #e6721f1c
 def _main_process() -> bool: return int(os.environ.get('RANK', '0')) == 0
+
+# %% ../nbs/07_cli.ipynb #46f25e96
 def _world() -> int: return int(os.environ.get('WORLD_SIZE', '1'))     # processes torchrun started
 
+# %% ../nbs/07_cli.ipynb #b2c30251
 def _check_data(a):
     if getattr(a, 'data', None) is not None and not Path(a.data).is_dir():
         raise CLIError(f'--data {a.data}: no such folder')
 
+# %% ../nbs/07_cli.ipynb #d9b2c59b
 def cmd_pretrain_encoder(a):
     "Pretrain an encoder and save it as a folder"
     import torch
@@ -366,6 +391,7 @@ def _train_config(a) -> tuple:
     saved = TrainConfig.from_dict(load_train_state(out)['train'])
     return saved.updated(**merge({'hardware': {'device': None}}, overrides)), out   # this machine's device, unless given
 
+# %% ../nbs/07_cli.ipynb #70ed5121
 def _show_run(model, hist:list, cfg, out:Path, root, seconds:float):
     "What `nanomm train` says at the end: the last losses, where the run is, and captions of six validation pictures"
     from nanomm.data import get_dataset
@@ -389,6 +415,7 @@ def _show_run(model, hist:list, cfg, out:Path, root, seconds:float):
     print('captions of validation images:', '; '.join(f'{c!r} ({t})' for c, t in zip(caps, truth)))
     print(f'next: nanomm eval --run {out}   |   nanomm caption PICTURE.png --run {out}')
 
+# %% ../nbs/07_cli.ipynb #14dd7a04
 def cmd_train(a):
     "Train a run (or continue one), then show a few captions"
     import torch
@@ -423,6 +450,7 @@ _OTHER_NOTES = {None: '', 'blank': '; a blank picture', 'unfamiliar': '; does no
 
 def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
 
+# %% ../nbs/07_cli.ipynb #404e2515
 def _readers(run) -> list:
     "(sense, dataset) for each kind of input the run reads, its pictures (sense None) first; [(None, None)] if unknown"
     from nanomm.data import get_dataset
@@ -430,10 +458,12 @@ def _readers(run) -> list:
     except Exception: return [(None, None)]
     return [(None, get_dataset(cfg.data.dataset)), *((s, get_dataset(s)) for s in cfg.data.senses)]
 
+# %% ../nbs/07_cli.ipynb #41df4d2c
 def _exts(ds) -> tuple:
     "The file types dataset `ds` reads: its own (`file_types`), or pictures"
     return tuple(getattr(ds, 'file_types', ())) if getattr(ds, 'read_file', None) is not None else IMAGE_EXTENSIONS
 
+# %% ../nbs/07_cli.ipynb #2d85f3bd
 def _routes(paths:list, readers:list) -> list:
     "`[((sense, dataset), files)]`: each file to the reader of its type, folders split by type, the rest to the first"
     if len(readers) == 1: return [(readers[0], list(paths))]
@@ -444,10 +474,12 @@ def _routes(paths:list, readers:list) -> list:
         for f in files: groups[next((i for i, es in enumerate(exts) if f.suffix.lower() in es), 0)].append(f)
     return [(r, g) for r, g in zip(readers, groups) if g]
 
+# %% ../nbs/07_cli.ipynb #63c0d67d
 def _read_inputs(paths:list, ds) -> tuple:
     "Files that loaded, their samples and the errors, read as `ds` reads them (its own files, or pictures)"
     return open_samples(paths, ds) if getattr(ds, 'read_file', None) is not None else open_pictures(paths)
 
+# %% ../nbs/07_cli.ipynb #916d972c
 def cmd_caption(a):
     "Caption picture files (or the files a run's dataset or senses read, such as recordings); report what could not be read"
     import torch
@@ -482,6 +514,7 @@ def cmd_caption(a):
                 print(f'{p}: {c}  (confidence {_confidence(v)}{"" if cal else ", uncalibrated"}{notes[f]})')
     if errors: raise CLIError(f'{len(errors)} of {n_ok + len(errors)} pictures could not be read')
 
+# %% ../nbs/07_cli.ipynb #3af2b5d5
 def cmd_generate(a):
     "Write text after a prompt"
     from nanomm.multimodal import load_model
@@ -490,12 +523,14 @@ def cmd_generate(a):
     model, tok, _ = load_model(resolve_run(a.run), _device(a.device))
     print(generate_text(model, a.prompt, a.max_new_tokens, a.temperature, a.top_k, a.seed, tok))
 
+# %% ../nbs/07_cli.ipynb #23889fbe
 def _print_senses(r:dict, pct):
     "The lines of `nanomm eval` for each of the run's senses"
     for name, s in r['senses'].items():
         print(f"sense {name} ({s['n_images']} {s['split']} samples): caption accuracy {pct(s['caption_accuracy'])}, "
               f"encoder accuracy {pct(s['encoder_accuracy'])}, caption loss {s['caption_loss']:.4f} nats/char")
 
+# %% ../nbs/07_cli.ipynb #0631b493
 def cmd_eval(a):
     "Measure a run on held-out data"
     from nanomm.data import get_dataset
@@ -520,6 +555,7 @@ def cmd_eval(a):
     if status and not a.json: print(status)
     print(json.dumps(r, indent=1)) if a.json else _print_eval(r, ds)
 
+# %% ../nbs/07_cli.ipynb #fc973d0b
 def _print_eval(r:dict, ds):
     "What `nanomm eval` prints: the measures of `evaluate` (06), the confusion, the senses"
     from nanomm.data import CAPTIONS
@@ -552,6 +588,7 @@ def _print_eval(r:dict, ds):
     for name, row in zip(ds.classes, r['confusion']): print(f'  {name:>{w}} ' + ' '.join(f'{v:5d}' for v in row))
     _print_senses(r, pct)
 
+# %% ../nbs/07_cli.ipynb #4b5a4d64
 def _text_loss(r:dict) -> str:
     "The text loss line of `nanomm eval`, on the text of the split it measures"
     split, part = r['split'], {'train': 'the first 90%', 'valid': 'the 5% before the last', 'test': 'the last 5%'}
@@ -559,12 +596,14 @@ def _text_loss(r:dict) -> str:
     if loss is None: return f'{head:<24}n/a  (the run did not learn text)'
     return f"{head:<24}{loss:.4f} nats/char = {r[f'text_{split}_bpc']:.3f} bits/char ({part[split]})"
 
+# %% ../nbs/07_cli.ipynb #bba6e4f1
 def run_settings(conf:dict) -> TrainConfig:
     "The `TrainConfig` a run's `config.json` records (the defaults for a model saved without one)"
     from nanomm.run import TrainConfig
     import_modules(conf.get('modules', []))                # the modules that register the run's parts
     return TrainConfig.from_dict(conf['train']) if 'train' in conf else TrainConfig()
 
+# %% ../nbs/07_cli.ipynb #9fca06ed
 def run_status(run, conf:dict, training:bool) -> str|None:
     "'epoch 3 of 30, still training' for a run that has not trained all its epochs yet; None for a finished run"
     ep, total = conf.get('epoch'), run_settings(conf).optim.epochs
@@ -572,10 +611,12 @@ def run_status(run, conf:dict, training:bool) -> str|None:
     if training: return f'{run}: epoch {ep} of {total}, still training (these are the numbers of its last checkpoint)'
     return f'{run}: epoch {ep} of {total}; it stopped early: continue it with `nanomm train --resume --out {run}`'
 
+# %% ../nbs/07_cli.ipynb #7ff0f53e
 def _size(p:Path) -> int:
     "Bytes in the file or folder `p`"
     return sum(f.stat().st_size for f in p.rglob('*') if f.is_file()) if p.is_dir() else p.stat().st_size
 
+# %% ../nbs/07_cli.ipynb #e4e35ad3
 def cmd_cache(a):
     "List (or clear) the cache folder"
     from nanomm.data import cache_dir
@@ -627,14 +668,18 @@ class Stopped(KeyboardInterrupt):
     "SIGTERM, as a scheduler, `timeout` or a container stop sends it: handled as Ctrl-C is"
 
 _stopping = []                                          # the SIGTERMs this process got
+
+# %% ../nbs/07_cli.ipynb #9fd69387
 def _on_sigterm(signum, frame):
     _stopping.append(signum)
     if len(_stopping) == 1: raise Stopped()            # once: a second one must not cut the clean-up short
 
+# %% ../nbs/07_cli.ipynb #79724d69
 def _stop_if_asked(epoch:int, step:int):
     "After each step: stop if a SIGTERM came whose `Stopped` was swallowed (it landed in a finalizer, which ignores it)"
     if _stopping: raise Stopped()
 
+# %% ../nbs/07_cli.ipynb #017778a3
 def _interrupted(a, stopped:bool) -> int:
     "Say (on the first process) that the command was stopped and how to continue a run; the exit status"
     out, hint = getattr(a, 'out_dir', None), ''
@@ -649,6 +694,7 @@ def _interrupted(a, stopped:bool) -> int:
     if _main_process(): print(f"nanomm: {'stopped (SIGTERM)' if stopped else 'interrupted'}{hint}", file=sys.stderr)
     return 128 + signal.SIGTERM if stopped else 130
 
+# %% ../nbs/07_cli.ipynb #bc6e1a9a
 def _cause(e:BaseException, kind) -> BaseException|None:
     "`e`, or the exception of type `kind` it was raised while handling (a Ctrl-C that a clean-up error replaced)"
     seen = set()
@@ -668,6 +714,7 @@ def load_plugins(argv:list):
         elif x.startswith('--plugin='): names.append(x.split('=', 1)[1])
     import_modules(names)
 
+# %% ../nbs/07_cli.ipynb #663d8e43
 def main(argv=None) -> int:
     "Entry point of the `nanomm` command"
     argv = sys.argv[1:] if argv is None else [str(x) for x in argv]

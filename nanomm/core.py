@@ -104,15 +104,18 @@ def _umask() -> int:
     os.umask(m)
     return m
 
+# %% ../nbs/00a_core.ipynb #a2666058
 class WriteError(OSError):
     "A file that could not be written (a full disk, no permission); the file it was to replace is whole"
 
+# %% ../nbs/00a_core.ipynb #5091e60c
 def _write_error(path, e:OSError) -> WriteError:
     "A `WriteError` naming `path`, with the errno of `e` (ENOSPC for a full disk)"
     err = WriteError(f'{path}: could not write it ({e.strerror or e})')
     err.errno = e.errno
     return err
 
+# %% ../nbs/00a_core.ipynb #9563f12f
 def _write_tmp(path:Path, data) -> str:
     "A temporary file beside `path` holding `data` (bytes, or a function that writes a path), flushed to disk"
     try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
@@ -180,6 +183,7 @@ def atomic_write(path, write):
 class FolderError(InputError):
     "A model folder that is missing, incomplete, damaged or does not fit the model"
 
+# %% ../nbs/00a_core.ipynb #9066d714
 def save_folder(path, # the folder; created if needed
                 state_dict:dict, # tensors to save (moved to the CPU)
                 config:dict, # JSON-able description, written to config.json
@@ -193,6 +197,7 @@ def save_folder(path, # the folder; created if needed
                       path/'config.json': json.dumps(config, indent=1).encode()})
     return path
 
+# %% ../nbs/00a_core.ipynb #63a52be6
 def read_config(path) -> dict:
     "The checked `config.json` of the folder `path`"
     path = Path(path)
@@ -204,6 +209,7 @@ def read_config(path) -> dict:
     if not isinstance(conf, dict): raise FolderError(f'{cf} does not hold a JSON object')
     return conf
 
+# %% ../nbs/00a_core.ipynb #02e09a4d
 def load_folder(path) -> tuple[dict, dict]:
     "The config and the state dict (on the CPU) saved in the folder `path`"
     conf, wf = read_config(path), Path(path)/'model.safetensors'
@@ -213,6 +219,7 @@ def load_folder(path) -> tuple[dict, dict]:
     except Exception: raise FolderError(f'{wf} is truncated or not a safetensors file') from None
     return conf, sd
 
+# %% ../nbs/00a_core.ipynb #f0c38841
 def load_weights(model:nn.Module, state_dict:dict, path) -> nn.Module:
     "Load `state_dict` into `model`; a `FolderError` naming the folder `path` if they do not fit"
     try: model.load_state_dict(state_dict)

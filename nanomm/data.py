@@ -511,6 +511,7 @@ def _datasets() -> tuple:
     import_nanomm_parts()
     return tuple(DATASETS)
 
+# %% ../nbs/01_data.ipynb #5d054888
 @dataclass
 class DataConfig:
     "What a run trains on: the tasks it alternates, their batches, and what validates"

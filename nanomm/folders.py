@@ -200,12 +200,14 @@ def _signature(folder:Path) -> tuple:
     "What a folder's dataset depends on: each file's name, size and time of change"
     return tuple(sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob('*') if p.is_file()))
 
+# %% ../nbs/10_folders.ipynb #b6277362
 @lru_cache(maxsize=4)
 def _folder_dataset(folder:Path, size:tuple, channels, seed:int, signature:tuple) -> FolderDataset:
     return FolderDataset(folder, size, channels, seed)
 
 _SIZE = re.compile(r'(\d+)(?:[x×](\d+))?', re.ASCII)   # 64, 64x48 or 64×48
 
+# %% ../nbs/10_folders.ipynb #5bb0e759
 def folder_options(arg:str) -> tuple[str, dict]:
     "The folder and the options of `PATH` or `PATH?size=64x48&channels=1` (size: H or HxW pixels; channels: 1 or 3)"
     folder, sep, query = arg.partition('?')
@@ -220,6 +222,7 @@ def folder_options(arg:str) -> tuple[str, dict]:
                                f"and channels=1 or 3, as in folder:PATH?size=64x48&channels=1")
     return folder, opts
 
+# %% ../nbs/10_folders.ipynb #aed3b93b
 @register_dataset('folder')
 def folder_dataset(folder:str='', size:tuple=(32, 32), channels:int|None=None, seed:int=0) -> FolderDataset:
     "The `FolderDataset` of `folder` (`data.dataset='folder:PATH'`), read once a process while its files are unchanged"

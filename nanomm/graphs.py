@@ -15,6 +15,7 @@ __all__ = ['GraphStep']
 # %% ../nbs/04c_cuda_graphs.ipynb #100a0019
 def _copy(stats:dict) -> dict: return {k: v.clone() if isinstance(v, Tensor) else v for k, v in stats.items()}
 
+# %% ../nbs/04c_cuda_graphs.ipynb #7bd3d279
 class GraphStep:
     "A drop-in for `train_step` that records the whole step as one CUDA graph per batch shape and replays it"
     def __init__(self, warmup:int=3):

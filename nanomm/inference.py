@@ -163,6 +163,7 @@ def _tree_inputs(model:MultiModal, features:Tensor, tree:CaptionTree) -> tuple[T
     mask[K - 1:, K - 1:] = tree.mask.to(dev)                         # the last image token is the root
     return x, mask, torch.cat([torch.arange(K, device=dev), pos])   # image tokens at 0..K-1, then the nodes
 
+# %% ../nbs/06_inference.ipynb #abed746e
 @torch.no_grad()
 def _leaf_logprobs(model:MultiModal, features:Tensor, tree:CaptionTree) -> Tensor:
     "Log-probability (B, L), float64, that the caption starts with each leaf of `tree`, from one forward pass"
@@ -175,6 +176,7 @@ def _leaf_logprobs(model:MultiModal, features:Tensor, tree:CaptionTree) -> Tenso
     leaf = tree.leaf_node.to(dev)
     return node[:, leaf] + lp[:, leaf, tree.leaf_token.to(dev)]      # (B, L)
 
+# %% ../nbs/06_inference.ipynb #cf4d896a
 @torch.no_grad()
 def class_posterior(model:MultiModal, features:Tensor, # encoder features (N, K, D), as `encode_images` gives them
                     tree:CaptionTree|None=None, tok:CharTokenizer|None=None, batch_size:int=128) -> Tensor:
@@ -200,10 +202,12 @@ def caption_probability(posterior:Tensor, captions:list,
     for i, c in enumerate(captions): names[i, caption_classes(c, groups)] = True
     return (posterior * names.to(posterior.device)).sum(1)
 
+# %% ../nbs/06_inference.ipynb #f9b70ea8
 def _logit(p:Tensor) -> Tensor:
     p = p.double().clamp(1e-12, 1 - 1e-12)
     return p.log() - (-p).log1p()
 
+# %% ../nbs/06_inference.ipynb #40b3cd0b
 def fit_calibration(p:Tensor, right:Tensor, # probabilities (N,), and whether each caption was right (N,)
                     steps:int=50, l2:float=1e-3) -> dict: # Newton steps at most; a ridge that keeps them finite
     "Platt scaling: the `scale` and `bias` for which `sigmoid(scale * logit(p) + bias)` best predicts `right`"
@@ -219,6 +223,7 @@ def fit_calibration(p:Tensor, right:Tensor, # probabilities (N,), and whether ea
         if d.abs().max() < 1e-9: break
     return dict(method='platt', scale=w[0].item(), bias=w[1].item(), images=len(p))
 
+# %% ../nbs/06_inference.ipynb #e1f18d14
 def calibrate(p:Tensor, calibration:dict|None) -> Tensor:
     "`p` through the calibration of `fit_calibration` (unchanged if `calibration` is None)"
     if calibration is None: return p
@@ -263,6 +268,7 @@ def reliability(confidence:Tensor, right:Tensor, n_bins:int=10) -> dict:
     ece = sum(x['n'] * abs(x['confidence'] - x['accuracy']) for x in bins if x['n']) / max(len(c), 1)
     return dict(ece=ece, n=len(c), accuracy=r.mean().item() if len(c) else None, bins=bins)
 
+# %% ../nbs/06_inference.ipynb #dae2b3cd
 def plot_reliability(curves:dict, path=None):
     "Accuracy against confidence for each `reliability` result in `curves` (name -> result), and each bin's share"
     fig = new_figure(figsize=(9, 3.6))
@@ -306,12 +312,14 @@ def _split_images(split:str, root=None, ds=None):
     s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
     return s[f'{split}_x'], s[f'{split}_y']
 
+# %% ../nbs/06_inference.ipynb #9e363bba
 def caption_len(groups:list) -> int:
     "How many characters to generate for a dataset's captions `groups`: its longest and the `\\n`, at least 30"
     return max(30, max(len(c) for syns in groups for c in syns) + 1)
 
 _BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
 
+# %% ../nbs/06_inference.ipynb #42a133bb
 @torch.no_grad()
 def evaluate(model:MultiModal, split:str='test', run_dir=None, root=None, tok:CharTokenizer|None=None,
              batch_size:int=1000,
@@ -364,6 +372,7 @@ def _picture(img) -> Tensor:
     img = torch.as_tensor(img).squeeze()
     return img.permute(1, 2, 0) if img.ndim == 3 else img
 
+# %% ../nbs/06_inference.ipynb #23b7de56
 def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, titles:list|None=None,
                   groups:list=CAPTIONS): # the captions of each class (the dataset's)
     "A grid of images with their captions; with `labels`, right ones marked ✓ in green and wrong ones ✗ in red"
@@ -383,6 +392,7 @@ def show_captions(images, captions:list, labels=None, ncols:int=8, path=None, ti
     if path is not None: fig.savefig(path, dpi=80)
     return fig
 
+# %% ../nbs/06_inference.ipynb #b3ad41b7
 def plot_confusion(cm, path=None, classes:list=FMNIST_CLASSES): # the class names (the dataset's)
     "The confusion matrix as a labelled heat map"
     cm, n = torch.as_tensor(cm), len(classes)
@@ -419,10 +429,12 @@ def image_attention(model:MultiModal, images:Tensor, max_len:int=30, tok:CharTok
     # the characters and the '\n'
     return caps, [att[i, K - 1:K - 1 + len(c) + 1, :K].cpu() for i, c in enumerate(caps)]
 
+# %% ../nbs/06_inference.ipynb #b369d2b0
 def _grid(k:int, H:int, W:int) -> tuple:
     "Rows and columns of `k` patch vectors over an `H`×`W` picture: the split of `k` whose shape is closest to it"
     return min(((r, k // r) for r in range(1, k + 1) if k % r == 0), key=lambda g: abs(math.log(g[0] * W / (g[1] * H))))
 
+# %% ../nbs/06_inference.ipynb #64d600ee
 def plot_attention(images, captions:list, weights:list, max_chars:int=12, path=None,
                    labels:list|None=None): # per image, the title of each row of its weights; its characters if None
     "For each image, the attention of each caption character (or word) on the image's patches, drawn over the picture"

@@ -169,6 +169,7 @@ def progress_bar(it, desc:str='', show:bool=True, total:int|None=None):
     return tqdm(it, desc=desc, total=total, disable=None if show else True, leave=False, dynamic_ncols=True,
                 file=sys.stdout)
 
+# %% ../nbs/01a_loop.ipynb #80c23927
 def fit(model:nn.Module, # the model to train (its training flag is set each epoch)
         opt:torch.optim.Optimizer,
         loss_fn, # loss_fn(model, batch) -> (loss_sum, count, stats)

@@ -43,6 +43,7 @@ def make_projector(kind:str, n_in:int, n_embd:int) -> nn.Module:
     if kind == 'mlp': return nn.Sequential(nn.Linear(n_in, n_embd), nn.GELU(), nn.Linear(n_embd, n_embd))
     raise InputError(f"proj must be 'linear' or 'mlp', got {kind!r}")
 
+# %% ../nbs/04_multimodal.ipynb #05a24cb2
 class MultiModal(nn.Module):
     "A frozen vision encoder, a projector to the GPT's embeddings, and the GPT"
     def __init__(self, encoder:nn.Module, # an encoder that meets the contract of 01b (or an ImageClassifier around one)
@@ -184,6 +185,7 @@ RUN_FORMATS = ('nanomm-run-v1', RUN_FORMAT)   # what `load_model` reads
 class RunError(FolderError):
     "A run directory that is missing, incomplete, damaged or incompatible"
 
+# %% ../nbs/04_multimodal.ipynb #cf0f5504
 @patch
 def save_pretrained(self:MultiModal, path, # the folder to write into
                     **extra) -> Path: # more JSON-able entries for config.json (training adds its records)
@@ -191,6 +193,7 @@ def save_pretrained(self:MultiModal, path, # the folder to write into
     conf = dict(format=RUN_FORMAT, model=self.config(), **extra)
     return save_folder(path, self.state_dict(), conf, format=RUN_FORMAT)
 
+# %% ../nbs/04_multimodal.ipynb #16b23f1f
 def read_run_config(run_dir) -> dict:
     "The checked `config.json` of the run (or saved model) in `run_dir`"
     run_dir = Path(run_dir)
@@ -203,12 +206,14 @@ def read_run_config(run_dir) -> dict:
         raise RunError(f'{run_dir/"config.json"} is not the config of a nanomm run')
     return conf
 
+# %% ../nbs/04_multimodal.ipynb #ab83b51a
 @patch(cls_method=True)
 def from_pretrained(cls:MultiModal, path, # a folder written by `save_pretrained` (a run directory)
                     device='cpu') -> MultiModal:
     "The model saved in the folder `path`, in eval mode on `device`"
     return load_model(path, device)[0]
 
+# %% ../nbs/04_multimodal.ipynb #d62f1777
 def load_model(run_dir, device='cpu') -> tuple[MultiModal, CharTokenizer, dict]:
     "The model (eval mode), its tokenizer and its config from the run directory `run_dir`"
     conf = read_run_config(run_dir)

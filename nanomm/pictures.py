@@ -35,6 +35,7 @@ def open_picture(path):
         raise InputError(f'{path}: not a readable image ({type(e).__name__})') from None
     return ImageOps.exif_transpose(im)
 
+# %% ../nbs/01d_pictures.ipynb #3635510b
 def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
     "A uint8 picture of `spec` (None: Fashion-MNIST) from a PIL image: grey (H, W), light on black, or colour (C, H, W)"
     import numpy as np, torch
@@ -61,10 +62,10 @@ def picture_tensor(im, spec:ImageSpec|None=None) -> torch.Tensor:
     im = ImageOps.pad(im, (W, H), method=Image.Resampling.LANCZOS, color=0)
     return torch.from_numpy(np.array(im, dtype=np.uint8))           # (H, W)
 
+# %% ../nbs/01d_pictures.ipynb #2e11527e
 def load_image_file(path, spec:ImageSpec|None=None) -> torch.Tensor:
     "A uint8 picture of `spec` from a picture file; for Fashion-MNIST (28, 28) grayscale, a light object on black"
     return picture_tensor(open_picture(path), spec)
-
 
 # %% ../nbs/01d_pictures.ipynb #1a2b3c02
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff')
@@ -80,6 +81,7 @@ def expand_images(paths:list, exts:tuple=IMAGE_EXTENSIONS, what:str='pictures') 
         else: out.append(p)
     return out
 
+# %% ../nbs/01d_pictures.ipynb #8e992b9a
 def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
     "The files that opened, their pictures (PIL images) and one error message per file that did not"
     ok, pics, errors = [], [], []
@@ -89,6 +91,7 @@ def open_pictures(paths:list) -> tuple[list[Path], list, list[str]]:
         else: ok.append(p)
     return ok, pics, errors
 
+# %% ../nbs/01d_pictures.ipynb #691d1379
 def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
     "Files read as dataset `ds` reads them (`ds.read_file`, e.g. recordings): those that loaded, their samples, errors"
     ok, samples, errors = [], [], []
@@ -100,6 +103,7 @@ def open_samples(paths:list, ds) -> tuple[list[Path], list, list[str]]:
         else: ok.append(p)
     return ok, samples, errors
 
+# %% ../nbs/01d_pictures.ipynb #0318731e
 def stack_pictures(pics:list, spec:ImageSpec|None=None) -> torch.Tensor:
     "The pictures as one uint8 tensor (N, H, W) or (N, C, H, W) of `spec` (Fashion-MNIST's if None)"
     import torch
@@ -108,8 +112,8 @@ def stack_pictures(pics:list, spec:ImageSpec|None=None) -> torch.Tensor:
     imgs = [picture_tensor(im, spec) for im in pics]
     return torch.stack(imgs) if imgs else torch.zeros(0, *spec.shapes[-1], dtype=torch.uint8)
 
+# %% ../nbs/01d_pictures.ipynb #15bc58a0
 def load_images(paths:list, spec:ImageSpec|None=None) -> tuple[list[Path], torch.Tensor, list[str]]:
     "The files that loaded, their images (N, 28, 28) (or of `spec`) and one error message per file that did not"
     ok, pics, errors = open_pictures(paths)
     return ok, stack_pictures(pics, spec), errors
-

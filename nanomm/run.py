@@ -51,6 +51,7 @@ class TrainConfig:
         self.encoder = encoder_for_spec(self.encoder, self.spec, pictures, given)
         self._check()
 
+# %% ../nbs/04e_run.ipynb #d5f7a99e
 def _parts() -> dict:
     "The parts of a `TrainConfig` with one config class each, by name (the encoder's class depends on its kind)"
     return {f.name: type(f.default_factory()) for f in fields(TrainConfig)
@@ -74,11 +75,13 @@ def _check(self:TrainConfig):
                          f'{longest} characters{where}')
     for s in self.data.senses: self.sense_config(s)                   # each sense's settings work too
 
+# %% ../nbs/04e_run.ipynb #0c0924e8
 @patch(as_prop=True)
 def spec(self:TrainConfig) -> ImageSpec:
     "What the pictures of the run's dataset are: their channels, size, mean and std"
     return get_dataset(self.data.dataset).spec
 
+# %% ../nbs/04e_run.ipynb #eba1724d
 @patch
 def sense_config(self:TrainConfig, name:str) -> TrainConfig:
     "The settings of the run's sense `name` (a dataset): the run's, with the dataset's `recipe` on top, captions only"
@@ -88,11 +91,13 @@ def sense_config(self:TrainConfig, name:str) -> TrainConfig:
     d = merge(d, over)
     return TrainConfig(**{**d, 'encoder': d.get('encoder', {})})     # the recipe's encoder, or a ResNet, for its pictures
 
+# %% ../nbs/04e_run.ipynb #9d85dc54
 @patch
 def gpt_config(self:TrainConfig, vocab_size:int=65) -> GPTConfig:
     "The language model's config, with the tokenizer's `vocab_size`"
     return replace(self.lm, vocab_size=vocab_size)
 
+# %% ../nbs/04e_run.ipynb #f2bf1a5d
 @patch
 def pretrain_config(self:TrainConfig) -> PretrainConfig:
     "The encoder's pretraining recipe, seeded by the run's seed"

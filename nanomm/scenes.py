@@ -27,12 +27,15 @@ def layout_id(codes:Tensor) -> Tensor:
     "The caption-group id (N,) of cell codes (N, 4): a number in base 11, the top left cell its lowest digit"
     return (codes * N_CODES ** torch.arange(CELLS, device=codes.device)).sum(-1)
 
+# %% ../nbs/09_scenes.ipynb #3c1347ac
 def layout_codes(y:Tensor) -> Tensor:
     "The cell codes (N, 4) of caption-group ids (N,): 0 for an empty cell, 1 + class for an item"
     return y[:, None] // N_CODES ** torch.arange(CELLS, device=y.device) % N_CODES
 
+# %% ../nbs/09_scenes.ipynb #bda0e849
 def _gen(seed:int, what:int) -> torch.Generator: return torch.Generator().manual_seed(seed * 1000 + what)
 
+# %% ../nbs/09_scenes.ipynb #a9d3ef58
 def compose_scenes(x:Tensor, # uint8 items (M, 28, 28) to draw from
                    labels:Tensor, # their classes (M,)
                    n:int, # how many scenes

@@ -24,12 +24,14 @@ __all__ = ['OBJECTIVES', 'RUN_TASKS', 'Task', 'TextTask', 'CaptionTask', 'ImageB
 # %% ../nbs/01c_tasks.ipynb #100c0007
 def _mean(t:dict, k:str, n:str) -> float: return t.get(k, 0.) / max(t.get(n, 0.), 1.)
 
+# %% ../nbs/01c_tasks.ipynb #a51a36c4
 class _Sized:
     "An iterable of known length that `make()` iterates anew each time"
     def __init__(self, make, n:int): self.make, self.n = make, n
     def __iter__(self): return iter(self.make())
     def __len__(self): return self.n
 
+# %% ../nbs/01c_tasks.ipynb #d8a7a5fb
 class Task:
     "Something the model learns from: the batches of an epoch, the loss of a batch, and its validation"
     name:str = 'task' # the `task` of its batches, and the prefix of its statistics

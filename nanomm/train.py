@@ -113,6 +113,7 @@ def model_settings(cfg:TrainConfig) -> dict:
     return {**{k: v for k, v in d.items() if k not in ('lm.dropout', 'lm.vocab_size')},
             'data.dataset': cfg.data.dataset}                     # its captions are what the model learned to write
 
+# %% ../nbs/05_train.ipynb #7d4de993
 def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
     "Fail if `cfg` describes another model than the run's; warn if other settings changed"
     a, b = model_settings(saved), model_settings(cfg)
@@ -124,6 +125,7 @@ def _check_resume(saved:TrainConfig, cfg:TrainConfig, run_dir:Path):
         warnings.warn(f'resuming {run_dir} with changed settings ({", ".join(changed)}): '
                       'it will not end as the unbroken run would')
 
+# %% ../nbs/05_train.ipynb #de574b0a
 def _load_optimizer(opt, state:dict, dev):
     "Load `state` into `opt`, keeping `opt`'s own implementation (fused, capturable) and form of learning rate"
     own = [{k: g[k] for k in ('fused', 'capturable', 'foreach', 'lr') if k in g} for g in opt.param_groups]
@@ -144,6 +146,7 @@ def _check_world(cfg:TrainConfig, world:int):
     if world > 1 and min(cfg.data.text_bs, cfg.data.caption_bs, cfg.pretrain.bs) < world:
         raise InputError(f'every batch size must be at least the number of processes ({world}) to split among them')
 
+# %% ../nbs/05_train.ipynb #ad5ec1ff
 def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
     "The training state to resume from (checked against `cfg`), or None for a new run in a folder without one"
     if not resume and (run_dir/'train_state.pt').exists():
@@ -154,6 +157,7 @@ def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
     _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
     return state
 
+# %% ../nbs/05_train.ipynb #4a327b16
 def _calibrate(model:MultiModal, valid_features:torch.Tensor, data:dict, tok:CharTokenizer, cfg:TrainConfig,
                quantile:float=0.01, n_images:int=2000) -> tuple[dict, dict]:
     "The encoder's familiarity (01b) with its threshold, and the confidence's calibration on `n_images` (06)"
@@ -187,6 +191,7 @@ def _lock(run_dir:Path, d:Dist):
     finally:
         if d.main: lock.__exit__(None, None, None)
 
+# %% ../nbs/05_train.ipynb #13fab131
 def _restore(model, opt, su:Setup, state:dict|None) -> tuple[list, int]:
     "Load a resumed run's weights, optimizer, scaler and random state; its history and the epoch to start from"
     if state is None: return [], 0
@@ -196,10 +201,12 @@ def _restore(model, opt, su:Setup, state:dict|None) -> tuple[list, int]:
     _set_rng_state(state['rng'])
     return state['history'], state['epoch']
 
+# %% ../nbs/05_train.ipynb #f26bd463
 def _run_tasks(cfg:TrainConfig, data:dict, feats:dict, captions:CaptionTable, dev) -> list:
     "The tasks of the run, in the order `cfg.data.tasks` names them, with their batches on `dev`"
     return [RUN_TASKS[t](cfg, data, feats, captions, dev) for t in cfg.data.tasks]
 
+# %% ../nbs/05_train.ipynb #d4b9057e
 def _add_senses(model:MultiModal, cfg:TrainConfig, tok:CharTokenizer, run_dir:Path, resume:bool, su:Setup,
                 progress:bool, root=None) -> list:
     "Add each of the run's senses to `model` (its encoder in `senses/NAME`) and return their caption tasks"

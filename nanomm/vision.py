@@ -28,16 +28,19 @@ def register_encoder(kind:str, cfg_cls:type, enc_cls:type):
     "Make `kind` known: configs saved with it are built with `cfg_cls` and `enc_cls`"
     ENCODERS[kind] = (cfg_cls, enc_cls)
 
+# %% ../nbs/01b_vision.ipynb #322e0a93
 def encoders() -> dict:
     "The registered encoders, nanomm's own included (`import_nanomm_parts` imports their modules on first use)"
     import_nanomm_parts()
     return ENCODERS
 
+# %% ../nbs/01b_vision.ipynb #2f63c2ab
 def n_tokens(cfg, tokens:str='pooled') -> int:
     "How many vectors an encoder with config `cfg` gives per image for `tokens`"
     if tokens not in IMAGE_TOKENS: raise InputError(f"image tokens must be 'pooled' or 'patches', got {tokens!r}")
     return 1 if tokens == 'pooled' else cfg.n_patches
 
+# %% ../nbs/01b_vision.ipynb #ab3a64c1
 def encoder_config(d:dict, # the config's fields, and its `kind` (a dict without one is the ResNet of older runs)
                    spec:ImageSpec|None=None): # the pictures it reads: `in_channels` and `image_size` where `d` has none
     "The encoder config saved as the dict `d`"
@@ -53,10 +56,12 @@ def encoder_config(d:dict, # the config's fields, and its `kind` (a dict without
     if spec is not None: d = {**{k: _spec_value(k, spec) for k in ('in_channels', 'image_size') if k in names}, **d}
     return cfg_cls(**d)
 
+# %% ../nbs/01b_vision.ipynb #94fd62a6
 def config_dict(cfg) -> dict:
     "The JSON-able dict of an encoder config, with its `kind`"
     return {'kind': cfg.kind, **asdict(cfg)}
 
+# %% ../nbs/01b_vision.ipynb #607072b3
 def build_encoder(cfg) -> nn.Module:
     "A new encoder for the config `cfg`"
     return encoders()[cfg.kind][1](cfg)
@@ -143,6 +148,7 @@ def feature_cache() -> Path:
     "The folder of cached encoder features: `$NANOMM_FEATURES`, or `features/` in the cache folder"
     return Path(os.environ.get('NANOMM_FEATURES') or cache_dir()/'features')
 
+# %% ../nbs/01b_vision.ipynb #e073ade2
 def _digest(*parts) -> str:
     "A short hash of tensors and strings"
     h = hashlib.sha256()
@@ -151,6 +157,7 @@ def _digest(*parts) -> str:
         else: h.update(str(t).encode())
     return h.hexdigest()[:24]
 
+# %% ../nbs/01b_vision.ipynb #d104a3ef
 def cached_features(encoder:nn.Module, images:Tensor, tokens:str='pooled', batch_size:int=1024,
                     cache:bool=True, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
     "`encode_images(encoder, images, tokens)`, from the disk cache when the same encoder saw the same images before"
@@ -213,6 +220,7 @@ def save_encoder(model:nn.Module, # an `ImageClassifier`, or an encoder that mee
                 **({'history': history} if history else {}), **({'spec': asdict(spec)} if spec else {}))
     return save_folder(path, model.state_dict(), conf, format=ENCODER_FORMAT)
 
+# %% ../nbs/01b_vision.ipynb #25a8b89b
 def _upgrade_encoder_config(conf:dict) -> dict:
     "The config of an encoder folder in today's format (before the ViT, folders held a flat ResNet config)"
     if conf.get('format') == ENCODER_FORMAT: return conf
@@ -224,6 +232,7 @@ def _upgrade_encoder_config(conf:dict) -> dict:
     return dict(format=ENCODER_FORMAT, model='image_classifier' if kind == 'image_classifier' else 'encoder',
                 encoder=enc, head=head)
 
+# %% ../nbs/01b_vision.ipynb #649733d1
 def load_encoder(path, # folder written by `save_encoder`
                  device='cpu') -> nn.Module: # where to put the model
     "Rebuild the `ImageClassifier` or encoder saved in the folder `path`, in eval mode"
