@@ -6,7 +6,7 @@
 from __future__ import annotations
 import csv, json, math, os, re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch import Tensor
@@ -176,12 +176,22 @@ class FolderDataset(ImageDataset):
         records = read_captions(self.file)
         self.files, self.captions, self.wheres = caption_groups(records)
         self.paths = [_picture_path(self.file.parent, f, w[0]) for f, w in zip(self.files, self.wheres)]
-        self.split = picture_splits(records, self.files, seed)
-        self.x, c = read_pictures(self.paths, [w[0] for w in self.wheres], size, channels)
-        train = self.x[torch.tensor([s == 'train' for s in self.split])].float() / 255
-        if not len(train): raise InputError(f'{self.file}: no picture is in the train split')
+        self.split, self.size, self.channels = picture_splits(records, self.files, seed), size, channels
+        if 'train' not in self.split: raise InputError(f'{self.file}: no picture is in the train split')
+
+    @cached_property
+    def _pictures(self) -> tuple:
+        "The pictures (read when first asked for) and their `ImageSpec`, normalised by the training pictures"
+        x, c = read_pictures(self.paths, [w[0] for w in self.wheres], self.size, self.channels)
+        train = x[torch.tensor([s == 'train' for s in self.split])].float() / 255
         mean, std = train.mean((0, 2, 3)), train.std((0, 2, 3)).clamp_min(1e-3)
-        self.spec = ImageSpec(c, size, tuple(mean.tolist()), tuple(std.tolist()))
+        return x, ImageSpec(c, self.size, tuple(mean.tolist()), tuple(std.tolist()))
+
+    @property
+    def x(self) -> Tensor: return self._pictures[0] # every picture, uint8 (N, C, H, W)
+
+    @property
+    def spec(self) -> ImageSpec: return self._pictures[1] # what they are, and how to normalise them
 
     def origin(self, group:int, phrasing:int) -> str: return self.wheres[group][phrasing]   # where a caption was
 
