@@ -22,9 +22,9 @@ from .multimodal import MultiModal, caption_logprob
 # %% auto #0
 __all__ = ['as_image_batch', 'generate_caption', 'caption_features', 'caption_images', 'generate_text', 'load_familiarity',
            'is_blank', 'picture_flags', 'CaptionTree', 'class_posterior', 'caption_probability', 'fit_calibration',
-           'calibrate', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
-           'plot_reliability', 'caption_confusion', 'caption_len', 'evaluate', 'show_captions', 'plot_confusion',
-           'image_attention', 'plot_attention', 'word_attention']
+           'calibrate', 'caption_len', 'features_confidence', 'caption_confidence', 'fit_confidence', 'reliability',
+           'plot_reliability', 'caption_confusion', 'evaluate', 'show_captions', 'plot_confusion', 'image_attention',
+           'plot_attention', 'word_attention']
 
 # %% ../nbs/06_inference.ipynb #2812f000
 def _batched(images:Tensor, spec:ImageSpec=FMNIST_SPEC) -> Tensor:
@@ -229,6 +229,13 @@ def calibrate(p:Tensor, calibration:dict|None) -> Tensor:
     if calibration is None: return p
     return torch.sigmoid(calibration['scale'] * _logit(p) + calibration['bias'])
 
+# %% ../nbs/06_inference.ipynb #9e363bba
+def caption_len(groups:list) -> int:
+    "How many characters to generate for a dataset's captions `groups`: its longest and the `\\n`, at least 30"
+    return max(30, max(len(c) for syns in groups for c in syns) + 1)
+
+_BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
+
 # %% ../nbs/06_inference.ipynb #c0f1d00e
 @torch.no_grad()
 def features_confidence(model:MultiModal, features:Tensor, captions:list, calibration:dict|None=None,
@@ -239,18 +246,19 @@ def features_confidence(model:MultiModal, features:Tensor, captions:list, calibr
     return calibrate(p, calibration)
 
 @torch.no_grad()
-def caption_confidence(model:MultiModal, images:Tensor, calibration:dict|None=None, max_len:int=30,
+def caption_confidence(model:MultiModal, images:Tensor, calibration:dict|None=None,
+                       max_len:int|None=None, # characters to write at most; None: as long as the longest of `groups`
                        batch_size:int=1000, tok:CharTokenizer|None=None, groups:list=CAPTIONS) -> tuple[list, Tensor]:
     "Greedy captions of `images` and the probability (N,) that each names the picture's class (calibrated if given)"
     feats = encode_images(model.encoder, _batched(images, model.spec), model.image_tokens, batch_size, model.spec)
-    caps = caption_features(model, feats, max_len, batch_size, tok)
+    caps = caption_features(model, feats, caption_len(groups) if max_len is None else max_len, batch_size, tok)
     return caps, features_confidence(model, feats, caps, calibration, tok, groups=groups)
 
 def fit_confidence(model:MultiModal, features:Tensor, labels:Tensor, # validation features (N, K, D) and classes
                    n_images:int=2000, tok:CharTokenizer|None=None, groups:list=CAPTIONS) -> dict:
     "The calibration of the confidence, fitted on the captions of the first `n_images` of `features`"
     f, y = features[:n_images], labels[:n_images].tolist()
-    caps = caption_features(model, f, tok=tok)
+    caps = caption_features(model, f, caption_len(groups), tok=tok)   # whole captions, however long the groups' are
     right = torch.tensor([int(l) in caption_classes(c, groups) for c, l in zip(caps, y)])
     return fit_calibration(features_confidence(model, f, caps, tok=tok, groups=groups), right)
 
@@ -311,13 +319,6 @@ def _split_images(split:str, root=None, ds=None):
     ds = ds or get_dataset('fashion_mnist')
     s = check_splits(ds.splits('holdout', root, test=split == 'test'), ds, (split,))
     return s[f'{split}_x'], s[f'{split}_y']
-
-# %% ../nbs/06_inference.ipynb #9e363bba
-def caption_len(groups:list) -> int:
-    "How many characters to generate for a dataset's captions `groups`: its longest and the `\\n`, at least 30"
-    return max(30, max(len(c) for syns in groups for c in syns) + 1)
-
-_BY_CLASS = ('accuracy', 'strict_accuracy', 'shared', 'valid', 'confusion')   # of a caption_confusion
 
 # %% ../nbs/06_inference.ipynb #42a133bb
 @torch.no_grad()
