@@ -447,6 +447,7 @@ def cmd_train(a):
 _NOTES = {None: '', 'blank': '; a blank picture, not a Fashion-MNIST item',
           'unfamiliar': '; does not look like a Fashion-MNIST item'}
 _OTHER_NOTES = {None: '', 'blank': '; a blank picture', 'unfamiliar': '; does not look like the pictures it trained on'}
+_HEARD_NOTES = {None: '', 'blank': '; a silent recording', 'unfamiliar': '; does not sound like the recordings it trained on'}
 
 def _confidence(v:float) -> str: return f'{math.floor(v * 100) / 100:.2f}'   # 0.996 shows as 0.99, not as a sure 1.00
 
@@ -502,7 +503,8 @@ def cmd_caption(a):
             if not ok: continue
             m = model if sense is None else model.sense(sense)   # a sense: its encoder and projector, the same GPT
             imgs = torch.stack(pics) if getattr(ds, 'read_file', None) is not None else stack_pictures(pics, m.spec)
-            notes = _NOTES if m.spec == FMNIST_SPEC else _OTHER_NOTES
+            heard = getattr(ds, 'read_file', None) is not None              # recordings, heard as spectrograms
+            notes = _HEARD_NOTES if heard else _NOTES if m.spec == FMNIST_SPEC else _OTHER_NOTES
             flags = picture_flags(m.encoder, load_familiarity(run) if sense is None else None, imgs, spec=m.spec)
             if ds is not None and not ds.class_captions:      # captions of facts: no class to be confident of
                 for p, c, f in zip(ok, caption_images(m, imgs, caption_len(ds.captions), tok=tok), flags):
