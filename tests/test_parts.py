@@ -1,5 +1,5 @@
-"""The proof that a part is one module: a toy encoder, a toy dataset with its own captions, a toy LM block and a toy
-pretraining objective, all in
+"""The proof that a part is one module: a toy encoder, a toy dataset with its own captions, a toy LM block, a toy
+pretraining objective and a toy run task, all in
 tests/toy_parts.py and registered from there, train a run through `train()` and through `nanomm train`, caption with it
 and resume it, without any edit to nanomm."""
 import contextlib, io, json, os, subprocess, sys
@@ -90,6 +90,16 @@ def test_an_objective_of_ones_own(tmp_path):
     assert code == 0 and 'test accuracy' in out, err
     acc = float(out.split('test accuracy ')[1].split(';')[0])
     assert acc > 0.9, out                                              # measured the way it was trained
+
+def test_a_task_of_ones_own(tmp_path):
+    "A run task registered from outside nanomm trains beside the captions, is validated, and has its history entries"
+    from nanomm.run import history_tasks
+    cfg = TrainConfig.from_preset('quick', **{**SETTINGS, 'data': {**SETTINGS['data'], 'tasks': ('caption', 'caption_text')}})
+    model, hist = train(cfg, tmp_path/'run', progress=False)
+    assert history_tasks(hist) == ['caption', 'caption_text'] and len(hist) == 2
+    assert hist[-1]['valid_caption_text_loss'] < hist[0]['valid_caption_text_loss'], hist   # it learned the captions' text
+    with pytest.raises(InputError, match="unknown task 'nope'"):
+        TrainConfig.from_preset('quick', **{**SETTINGS, 'data': {**SETTINGS['data'], 'tasks': ('caption', 'nope')}})
 
 COLOUR = dict(encoder=dict(channels=(8, 16)), lm=dict(n_layer=1, n_head=2, n_embd=16, block_size=32),
               data=dict(dataset='colours', tasks=('caption',), caption_bs=32, caption_batches=12),

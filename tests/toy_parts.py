@@ -1,8 +1,10 @@
-"Parts written outside nanomm, as a learner would: an encoder, a dataset with its own captions, an LM block and a pretraining objective"
+"""Parts written outside nanomm, as a learner would: an encoder, a dataset with its own captions, an LM block, a pretraining
+objective and a task a run trains on"""
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from nanomm.vision import register_encoder, ImageClassifier
-from nanomm.tasks import ClassifyTask, register_objective
+from nanomm.tasks import ClassifyTask, register_objective, TextTask, register_task
+from nanomm.data import TextBatches
 from nanomm.data import ImageSpec, ImageDataset, register_dataset, SPLITS
 from nanomm.gpt import GPTConfig, SelfAttention, register_block
 
@@ -94,3 +96,13 @@ class Inverted(ClassifyTask):
         x, odd = b['x'], torch.arange(len(b['x']), device=b['x'].device) % 2
         x = torch.where(odd.bool().view(-1, *[1] * (x.ndim - 1)), 255 - x, x)
         return super()._loss(model, {'x': x, 'y': odd}, label_smoothing, fmt)
+
+def caption_text(cfg, data, feats, captions, dev):
+    "A run task of one's own: every phrasing of the run's captions, one after another, as text to continue"
+    rows = [captions.ids[g, k, :captions.lengths[g, k]] for g in range(len(captions.ids)) for k in range(captions.n_syn)]
+    ids = torch.cat(rows).repeat(20).to(dev)                                         # a stream long enough to batch
+    d, T = cfg.data, cfg.lm.block_size
+    return TextTask(TextBatches(ids, d.caption_bs, T, seed=cfg.seed), TextBatches(ids, d.caption_bs, T, 'chunks', shuffle=False),
+                    d.caption_batches, name='caption_text')
+
+register_task('caption_text', caption_text)
