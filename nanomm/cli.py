@@ -382,13 +382,16 @@ def _train_config(a) -> tuple:
     "The run's config and folder: a preset with the options given, or the run's own settings for `--resume`"
     from nanomm.run import TrainConfig, merge
     from nanomm.checkpoint import load_train_state
+    from nanomm.train import load_pretrain_state
     overrides = given_settings(a, ('seed', 'encoder_dir'))  # only the options given
     if not a.resume:
         cfg = TrainConfig.from_preset(a.preset or 'quick', **overrides)
         return cfg, Path(a.out or f'runs/{cfg.preset}-{_stamp()}')
     out = Path(a.out) if a.out else resolve_run(None)   # continue with the run's own settings; options given still apply
     if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
-    saved = TrainConfig.from_dict(load_train_state(out)['train'])
+    stage1 = out/'encoder.pretraining.pt'                # a run stopped in stage 1 has its settings there
+    if not (out/'train_state.pt').exists() and stage1.exists(): saved = TrainConfig.from_dict(load_pretrain_state(stage1)['train'])
+    else: saved = TrainConfig.from_dict(load_train_state(out)['train'])
     return saved.updated(**merge({'hardware': {'device': None}}, overrides)), out   # this machine's device, unless given
 
 # %% ../nbs/07_cli.ipynb #70ed5121
@@ -425,7 +428,7 @@ def cmd_train(a):
     cfg, out = _train_config(a)
     dev = _device(cfg.hardware.device) if _world() == 1 else 'torchrun'   # checked, not saved
     main, t0 = _main_process(), time.time()
-    if a.resume and load_train_state(out)['epoch'] >= cfg.optim.epochs:   # every process sees it, so none waits for the rest
+    if a.resume and (out/'train_state.pt').exists() and load_train_state(out)['epoch'] >= cfg.optim.epochs:   # every process sees it, so none waits for the rest
         if main: print(f'{out} has already trained all {cfg.optim.epochs} epochs; to train longer: '
                        f'nanomm train --resume --out {out} --optim.epochs {cfg.optim.epochs + 10}')
         return
@@ -438,7 +441,7 @@ def cmd_train(a):
         raise
     # a run this command checkpointed, even if interrupted, is the last run
     finally:
-        if main and (out/'train_state.pt').exists() and (a.resume or not had_run):
+        if main and any((out/f).exists() for f in ('train_state.pt', 'encoder.pretraining.pt')) and (a.resume or not had_run):
             with contextlib.suppress(OSError): remember_run(out)   # a full disk has been reported already
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if main: _show_run(model, hist, cfg, out, a.data, time.time() - t0)
@@ -693,6 +696,12 @@ def _interrupted(a, stopped:bool) -> int:
         if s is not None and s['epoch'] < TrainConfig.from_dict(s['train']).optim.epochs:
             hint = (f"; the last whole checkpoint is epoch {s['epoch']}; continue with: nanomm train --resume "
                     f"--out {out}")
+    elif a.cmd == 'train' and out is not None and (out/'encoder.pretraining.pt').exists():
+        from nanomm.train import load_pretrain_state
+        try: s = load_pretrain_state(out/'encoder.pretraining.pt')
+        except (InputError, OSError): s = None
+        if s is not None: hint = (f"; stage 1 (pretraining the encoder) saved its epoch {s['epoch']}; continue with: "
+                                  f"nanomm train --resume --out {out}")
     if _main_process(): print(f"nanomm: {'stopped (SIGTERM)' if stopped else 'interrupted'}{hint}", file=sys.stderr)
     return 128 + signal.SIGTERM if stopped else 130
 

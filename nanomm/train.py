@@ -8,7 +8,7 @@ import contextlib, time, warnings
 from pathlib import Path
 from dataclasses import replace
 import torch, torch.nn as nn
-from .core import InputError, read_config, device_of
+from .core import InputError, read_config, device_of, atomic_write
 from .tokenizer import CharTokenizer
 from .data import CaptionTable, get_dataset, ImageSpec, FMNIST_SPEC
 from .loop import lr_at, Callback, LRSchedule, OnStep
@@ -24,7 +24,8 @@ from .run import TrainConfig, PRESETS, flat, load_run_data, _epoch_record, _epoc
 from .checkpoint import RunLock, RunLockedError, load_train_state, Checkpoint, _set_rng_state
 
 # %% auto #0
-__all__ = ['PretrainLine', 'pretrain_encoder', 'model_settings', 'Record', 'Calibrate', 'EpochLine', 'train']
+__all__ = ['PRETRAIN_FORMAT', 'PretrainLine', 'PretrainCheckpoint', 'load_pretrain_state', 'pretrain_encoder', 'model_settings',
+           'Record', 'Calibrate', 'EpochLine', 'train']
 
 # %% ../nbs/05_train.ipynb #ea4aded0
 def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> HardwareConfig:
@@ -47,6 +48,40 @@ class PretrainLine(Callback):
         if self.show: print(f"epoch {h['epoch']}/{fs.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
                             f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {fs.seconds:.1f}s", flush=True)
 
+# %% ../nbs/05_train.ipynb #73d057b1
+PRETRAIN_FORMAT = 'nanomm-pretrain-v1'
+
+class PretrainCheckpoint(Callback):
+    "After each epoch of pretraining: the model, the optimizer, the history and the random states, to `path` at once"
+    order = 10                                                 # after the epoch's line is in the history
+    def __init__(self, path, model, history:list, meta:dict|None=None):
+        self.path, self.model, self.history, self.meta = Path(path), model, history, meta or {}
+    def after_epoch(self, fs):
+        gen = getattr(self.model, 'g', None)                   # a model's own generator (CLIP draws captions with it)
+        s = dict(format=PRETRAIN_FORMAT, epoch=fs.epoch + 1, model=self.model.state_dict(), opt=fs.opt.state_dict(),
+                 history=self.history, rng=torch.get_rng_state(), **self.meta,
+                 gen=gen.get_state() if isinstance(gen, torch.Generator) else None)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, lambda tmp: torch.save(s, tmp))
+
+# %% ../nbs/05_train.ipynb #a5c2259b
+def load_pretrain_state(path) -> dict:
+    "The pretraining saved in `path` by `PretrainCheckpoint`; one line if it is truncated or not one"
+    try: s = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise InputError(f'{path} is truncated or not a nanomm pretraining ({type(e).__name__})') from None
+    if not isinstance(s, dict) or s.get('format') != PRETRAIN_FORMAT: raise InputError(f'{path} is not a nanomm pretraining')
+    return s
+
+def _pretrain_restore(path, model, opt) -> tuple[list, int]:
+    "The history and the next epoch of the pretraining in `path`, its weights, optimizer and random states restored"
+    if path is None or not Path(path).exists(): return [], 0
+    s = load_pretrain_state(path)
+    model.load_state_dict(s['model'])
+    opt.load_state_dict(s['opt'])
+    torch.set_rng_state(s['rng'])
+    if s['gen'] is not None: model.g.set_state(s['gen'])
+    return s['history'], s['epoch']
+
 # %% ../nbs/05_train.ipynb #c8d34e0d
 def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(cfg)` for a new one)
                      data:dict, # `train_x`, `train_y`, `valid_x`, `valid_y`: uint8 images (N, [C,] H, W) and labels
@@ -57,6 +92,9 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
                      device=None, # where to train if `hardware` names no device; the encoder's device if None
                      spec:ImageSpec=FMNIST_SPEC, # what the pictures are: their shape, and how to normalise them
                      dataset=None, # the `ImageDataset` (01) the pictures come from, for objectives that need its captions
+                     checkpoint=None, # a file to save the pretraining to after each epoch (None: not saved)
+                     resume:bool=False, # continue from `checkpoint` after its last epoch, if it is there
+                     meta:dict|None=None, # more entries for the checkpoint (a run's settings)
                      ) -> tuple[nn.Module, list[dict]]: # the classifier (or other model) and each epoch's metrics
     "Train `ImageClassifier(encoder)` (or what `cfg.objective` makes); return it in eval mode and per-epoch metrics"
     cfg = cfg or PretrainConfig()
@@ -67,16 +105,21 @@ def pretrain_encoder(encoder:nn.Module, # the encoder to train (`build_encoder(c
         torch.manual_seed(cfg.seed)
         model = task.model(encoder, n_classes, hidden, dataset)
     model = model.to(su.device, memory_format=torch.channels_last)
-    net, opt, history = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay), []
+    net, opt = su.wrap(model), su.optimizer(model.parameters(), cfg.lr, cfg.weight_decay)
+    history, start = _pretrain_restore(checkpoint, model, opt) if resume else ([], 0)
     steps = cfg.epochs * len(task)
+    saves = [PretrainCheckpoint(checkpoint, model, history, meta)] if checkpoint is not None and su.main else []
     with su.deterministic():
-        su.fit(net, opt, task.loss, task.batches, cfg.epochs, progress=progress,
+        su.fit(net, opt, task.loss, task.batches, cfg.epochs, start, progress=progress,
                cbs=[LRSchedule(lambda s: lr_at(s, steps, cfg.lr, cfg.schedule)),
-                    PretrainLine(task, model, history, progress and su.main)])
+                    PretrainLine(task, model, history, progress and su.main), *saves])
     return model.eval(), history
 
 # %% ../nbs/05_train.ipynb #e585923b
-def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool, enc_dir=None):
+def _pretraining(enc_dir:Path) -> Path: return enc_dir.parent/f'{enc_dir.name}.pretraining.pt' # stage 1, saved as it goes
+
+def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup, progress:bool, enc_dir=None,
+                 stage1:bool=False): # continue a pretraining stopped before its end (`pretrain_state.pt`)
     "The run's frozen encoder: its own copy (in `enc_dir`) when resuming, the folder `cfg.encoder_dir`, or one pretrained now"
     enc_dir = enc_dir or run_dir/'encoder'
     if resume or cfg.encoder_dir:
@@ -101,7 +144,8 @@ def _run_encoder(cfg:TrainConfig, run_dir:Path, resume:bool, data:dict, su:Setup
             enc = build_encoder(cfg.encoder)
         ds = get_dataset(cfg.data.dataset)
         enc, hist = pretrain_encoder(enc.to(su.device), data, cfg.pretrain_config(), cfg.hardware, progress,
-                                     len(ds.captions), device=su.device, spec=cfg.spec, dataset=ds)
+                                     len(ds.captions), device=su.device, spec=cfg.spec, dataset=ds,
+                                     checkpoint=_pretraining(enc_dir), resume=stage1, meta={'train': cfg.to_dict()})
         enc = enc if isinstance(enc, ImageClassifier) else enc.encoder    # another way's model: its encoder
         if su.main: save_encoder(enc, enc_dir, hist, cfg.spec)
     return enc.encoder if isinstance(enc, ImageClassifier) else enc
@@ -153,6 +197,10 @@ def _start_state(cfg:TrainConfig, run_dir:Path, resume:bool) -> dict|None:
         raise FileExistsError(f'{run_dir} already holds a run: continue it with `nanomm train --resume --out {run_dir}` '
                               '(resume=True in Python), or choose another directory')
     if not resume: return None
+    stage1 = _pretraining(run_dir/'encoder')
+    if not (run_dir/'train_state.pt').exists() and stage1.exists():   # stopped in stage 1: its settings, checked
+        _check_resume(TrainConfig.from_dict(load_pretrain_state(stage1)['train']), cfg, run_dir)
+        return None
     state = load_train_state(run_dir)
     _check_resume(TrainConfig.from_dict(state['train']), cfg, run_dir)
     return state
@@ -208,13 +256,13 @@ def _run_tasks(cfg:TrainConfig, data:dict, feats:dict, captions:CaptionTable, de
 
 # %% ../nbs/05_train.ipynb #d4b9057e
 def _add_senses(model:MultiModal, cfg:TrainConfig, tok:CharTokenizer, run_dir:Path, resume:bool, su:Setup,
-                progress:bool, root=None) -> list:
+                progress:bool, root=None, stage1:bool=False) -> list:
     "Add each of the run's senses to `model` (its encoder in `senses/NAME`) and return their caption tasks"
     tasks = []
     for name in cfg.data.senses:
         scfg, ds = cfg.sense_config(name), get_dataset(name)
         data = load_run_data(scfg, tok, root)
-        enc = _run_encoder(scfg, run_dir, resume, data, su, progress, run_dir/'senses'/name).to(su.device)
+        enc = _run_encoder(scfg, run_dir, resume, data, su, progress, run_dir/'senses'/name, stage1).to(su.device)
         feats = {k: cached_features(enc, data[f'{k}_x'], scfg.projector.image_tokens, spec=ds.spec)
                  for k in ('caption', 'valid')}
         with torch.random.fork_rng(devices=[]):                  # the run's own model is seeded as without senses
@@ -265,13 +313,14 @@ def train(cfg:TrainConfig, # what to train and how
         groups = [g for name in (cfg.data.dataset, *cfg.data.senses) for g in get_dataset(name).captions]
         tok = CharTokenizer.for_captions(groups)                 # Shakespeare's, unless the captions need more
         data = data if data is not None else load_run_data(cfg, tok, root)
-        enc = _run_encoder(cfg, run_dir, state is not None, data, su, progress).to(su.device)
+        stage1 = resume and state is None                        # a run stopped in stage 1 continues it
+        enc = _run_encoder(cfg, run_dir, state is not None, data, su, progress, stage1=stage1).to(su.device)
         feats = {k: cached_features(enc, data[f'{k}_x'], cfg.projector.image_tokens, spec=cfg.spec)
                  for k in ('caption', 'valid')}
         torch.manual_seed(cfg.seed)
         model = MultiModal(enc, GPT(cfg.gpt_config(tok.vocab_size)), cfg.projector.image_tokens,
                            cfg.projector.kind, cfg.spec).to(su.device)
-        senses = _add_senses(model, cfg, tok, run_dir, state is not None, su, progress, root)
+        senses = _add_senses(model, cfg, tok, run_dir, state is not None, su, progress, root, stage1)
         opt = su.optimizer(model.trainable_parameters(), cfg.optim.lr, cfg.optim.weight_decay)
         history, start = _restore(model, opt, su, state)
         captions = CaptionTable(tok, get_dataset(cfg.data.dataset).captions, device=su.device)
@@ -289,4 +338,7 @@ def train(cfg:TrainConfig, # what to train and how
         su.fit(su.wrap(model, find_unused=True), opt, task_loss(tasks), lambda e: TaskBatches(tasks, e), epochs,
                start, cfg.optim.grad_clip, progress, cbs)
         su.dist.barrier()
+        if su.main:                                              # stage 1's own saves are not needed any more
+            for name in ('encoder', *(f'senses/{s}' for s in cfg.data.senses)):
+                _pretraining(run_dir/name).unlink(missing_ok=True)
     return model.eval(), history
