@@ -48,7 +48,7 @@ class PretrainLine(Callback):
         if self.show: print(f"epoch {h['epoch']}/{fs.epochs}: train loss {h['train_loss']:.4f} acc {h['train_acc']:.4f}  "
                             f"valid loss {h['valid_loss']:.4f} acc {h['valid_acc']:.4f}  {fs.seconds:.1f}s", flush=True)
 
-# %% ../nbs/05_train.ipynb #73d057b1
+# %% ../nbs/05_train.ipynb #a382142c
 PRETRAIN_FORMAT = 'nanomm-pretrain-v1'
 
 class PretrainCheckpoint(Callback):
@@ -64,7 +64,7 @@ class PretrainCheckpoint(Callback):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, lambda tmp: torch.save(s, tmp))
 
-# %% ../nbs/05_train.ipynb #a5c2259b
+# %% ../nbs/05_train.ipynb #1617eb11
 def load_pretrain_state(path) -> dict:
     "The pretraining saved in `path` by `PretrainCheckpoint`; one line if it is truncated or not one"
     try: s = torch.load(path, map_location='cpu', weights_only=True)
