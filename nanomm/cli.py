@@ -390,8 +390,8 @@ def _train_config(a) -> tuple:
     out = Path(a.out) if a.out else resolve_run(None)   # continue with the run's own settings; options given still apply
     if a.preset: raise CLIError('--resume continues a run with its own settings: leave out --preset')
     stage1 = out/'encoder.pretraining.pt'                # a run stopped in stage 1 has its settings there
-    if not (out/'train_state.pt').exists() and stage1.exists(): saved = TrainConfig.from_dict(load_pretrain_state(stage1)['train'])
-    else: saved = TrainConfig.from_dict(load_train_state(out)['train'])
+    state = load_pretrain_state(stage1) if not (out/'train_state.pt').exists() and stage1.exists() else load_train_state(out)
+    saved = TrainConfig.from_dict(state['train'])
     return saved.updated(**merge({'hardware': {'device': None}}, overrides)), out   # this machine's device, unless given
 
 # %% ../nbs/07_cli.ipynb #70ed5121
@@ -441,7 +441,8 @@ def cmd_train(a):
         raise
     # a run this command checkpointed, even if interrupted, is the last run
     finally:
-        if main and any((out/f).exists() for f in ('train_state.pt', 'encoder.pretraining.pt')) and (a.resume or not had_run):
+        saved = any((out/f).exists() for f in ('train_state.pt', 'encoder.pretraining.pt'))
+        if main and saved and (a.resume or not had_run):
             with contextlib.suppress(OSError): remember_run(out)   # a full disk has been reported already
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
     if main: _show_run(model, hist, cfg, out, a.data, time.time() - t0)

@@ -193,6 +193,7 @@ class CellsTask(ClassifyTask):
     def means(self, totals:dict) -> dict:
         "`cells_loss` per cell, `cells_acc` (cells right) and `cells_item_acc` (filled cells right)"
         p = self.name
-        return super().means(totals) | {f'{p}_item_acc': totals.get(f'{p}_items_right', 0.) / max(totals.get(f'{p}_items', 0.), 1.)}
+        items = max(totals.get(f'{p}_items', 0.), 1.)
+        return super().means(totals) | {f'{p}_item_acc': totals.get(f'{p}_items_right', 0.) / items}
 
 register_objective('cells', CellsTask)

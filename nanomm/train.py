@@ -38,7 +38,8 @@ def _hardware(hardware:HardwareConfig|None, device, encoder:nn.Module) -> Hardwa
 
 class PretrainLine(Callback):
     "After each epoch of pretraining: validate, add the epoch's entry to `history`, and print it if `show`"
-    def __init__(self, task, model, history:list, show:bool): self.task, self.model, self.history, self.show = task, model, history, show
+    def __init__(self, task, model, history:list, show:bool):
+        self.task, self.model, self.history, self.show = task, model, history, show
     def after_epoch(self, fs):
         p = len(self.task.name) + 1                                  # the entries without the task's prefix
         tr, va = self.task.means(fs.totals), self.task.evaluate(self.model)
